@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
+  format: ['esm', 'cjs'],
+  dts: { entry: { index: 'src/index.ts' } },
+  target: 'node20',
+  clean: true,
+  sourcemap: true,
+  // Lua scripts are embedded as strings so the package needs no file lookups at run time.
+  loader: { '.lua': 'text' },
+});
