@@ -1,0 +1,24 @@
+/** Stable error codes. Match on `err.code`, never on the message text. */
+export type HotconfErrorCode =
+  | 'E_INVALID_ARGUMENT'
+  | 'E_PAYLOAD_TOO_LARGE'
+  | 'E_CLOSED'
+  | 'E_NOT_PENDING'
+  | 'E_PUBLISH_FAILED'
+  | 'E_TIMEOUT'
+  | 'E_REDIS';
+
+/** The one error type hotconf throws on purpose. `code` is stable across versions. */
+export class HotconfError extends Error {
+  override readonly name = 'HotconfError';
+  readonly code: HotconfErrorCode;
+
+  constructor(code: HotconfErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export function invalidArgument(message: string): HotconfError {
+  return new HotconfError('E_INVALID_ARGUMENT', message);
+}
