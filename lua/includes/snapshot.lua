@@ -1,0 +1,77 @@
+-- Versions are (effectiveAt, seq), stored as "<effectiveAt>:<seq>"; for each key the greatest wins.
+local function isNewer(effectiveAt, seq, thanEffectiveAt, thanSeq)
+  return effectiveAt > thanEffectiveAt or (effectiveAt == thanEffectiveAt and seq > thanSeq)
+end
+
+local function isNewerThanStored(effectiveAt, seq, stored)
+  if not stored then
+    return true
+  end
+  local storedAt, storedSeq = string.match(stored, '^(%d+):(%d+)$')
+  return isNewer(effectiveAt, seq, tonumber(storedAt), tonumber(storedSeq))
+end
+
+-- Lua's unpack spreads only a few thousand values; a large batch of change sets is sent in slices.
+local function callInSlices(command, key, args, width)
+  local results = {}
+  for first = 1, #args, width do
+    local reply = redis.call(command, key, unpack(args, first, math.min(first + width - 1, #args)))
+    if type(reply) == 'table' then
+      for _, value in ipairs(reply) do
+        results[#results + 1] = value
+      end
+    end
+  end
+  return results
+end
+
+-- Applies claimed change sets (stored values "<runAt>|<encoded change set>") to the snapshot.
+-- Per key the greatest version wins, against the batch and against what the snapshot already holds,
+-- so a late, older change never overwrites a newer one and re-applying a change set changes nothing.
+-- The snapshot revision is incremented only when something changed.
+local function applyToSnapshot(stored)
+  local winners, keys = {}, {}
+  for _, value in ipairs(stored) do
+    local sep = value and string.find(value, '|', 1, true)
+    if sep then
+      local effectiveAt = tonumber(string.sub(value, 1, sep - 1))
+      local seq, changes = decodeChangeSet(string.sub(value, sep + 1))
+      for _, change in ipairs(changes) do
+        local key = change[1]
+        local winner = winners[key]
+        if not winner then
+          keys[#keys + 1] = key
+        end
+        if not winner or isNewer(effectiveAt, seq, winner.effectiveAt, winner.seq) then
+          winners[key] = { effectiveAt = effectiveAt, seq = seq, value = change[2] }
+        end
+      end
+    end
+  end
+  if #keys == 0 then
+    return
+  end
+
+  local current = callInSlices('HMGET', versionsKey, keys, 1000)
+  local versionArgs, setArgs, deletedKeys = {}, {}, {}
+  for i, key in ipairs(keys) do
+    local winner = winners[key]
+    if isNewerThanStored(winner.effectiveAt, winner.seq, current[i]) then
+      versionArgs[#versionArgs + 1] = key
+      versionArgs[#versionArgs + 1] = winner.effectiveAt .. ':' .. winner.seq
+      if winner.value then
+        setArgs[#setArgs + 1] = key
+        setArgs[#setArgs + 1] = winner.value
+      else
+        deletedKeys[#deletedKeys + 1] = key
+      end
+    end
+  end
+  if #versionArgs == 0 then
+    return
+  end
+  callInSlices('HSET', versionsKey, versionArgs, 2000)
+  callInSlices('HSET', configKey, setArgs, 2000)
+  callInSlices('HDEL', configKey, deletedKeys, 1000)
+  redis.call('INCR', revisionKey)
+end

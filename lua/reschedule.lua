@@ -1,0 +1,21 @@
+--[[ reschedule: move a pending (not leased) item to a new run time.
+  KEYS: the hotconf keys (includes/keys.lua); uses due, items.
+  ARGV[1] id, ARGV[2] 'at' | 'delay', ARGV[3] ms (as in schedule), ARGV[4] wake channel
+  Returns the new "<runAt>|<payload>", or false when the item is not pending.
+]]
+-- @include "keys"
+-- @include "time"
+-- @include "wake"
+
+local id = ARGV[1]
+if not redis.call('ZSCORE', dueKey, id) then
+  return false
+end
+local runAt = resolveRunAt(ARGV[2], ARGV[3], serverNowMs())
+local previous = redis.call('HGET', itemsKey, id)
+local stored = runAt .. string.sub(previous, string.find(previous, '|', 1, true))
+local previousEarliest = earliestRunAt()
+redis.call('ZADD', dueKey, runAt, id)
+redis.call('HSET', itemsKey, id, stored)
+wakeIfEarlier(ARGV[4], previousEarliest)
+return stored

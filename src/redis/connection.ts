@@ -1,0 +1,35 @@
+import { Redis } from 'ioredis';
+import { invalidArgument } from '../errors.js';
+
+/** What every `redis` option accepts: an ioredis instance (left open on close) or a URL (owned). */
+export type RedisOption = Redis | string;
+
+export interface RedisConnection {
+  readonly client: Redis;
+  /** True when hotconf created the client from a URL, so closing it is ours to do. */
+  readonly owned: boolean;
+}
+
+export function connectRedis(redis: RedisOption | undefined): RedisConnection {
+  if (typeof redis === 'string') {
+    if (!/^rediss?:\/\//.test(redis)) throw invalidArgument(`redis must be a redis:// URL (got "${redis}")`);
+    return { client: new Redis(redis), owned: true };
+  }
+  if (isRedisClient(redis)) return { client: redis, owned: false };
+  throw invalidArgument('redis must be an ioredis instance or a redis:// URL');
+}
+
+// Duck-typed rather than `instanceof`: the app may carry its own copy of ioredis (or ioredis-mock).
+function isRedisClient(value: unknown): value is Redis {
+  const candidate = value as Partial<Redis> | null;
+  return typeof candidate?.defineCommand === 'function' && typeof candidate.duplicate === 'function';
+}
+
+export async function releaseRedis(connection: RedisConnection): Promise<void> {
+  if (!connection.owned) return;
+  try {
+    await connection.client.quit();
+  } catch {
+    connection.client.disconnect();
+  }
+}

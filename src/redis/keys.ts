@@ -1,0 +1,51 @@
+import { invalidArgument } from '../errors.js';
+
+/**
+ * The Redis keys of one hotconf deployment. Every key carries the hash tag `{prefix}` so that each
+ * script touches one Redis Cluster slot. The order of `all` is the KEYS order of every Lua script
+ * (lua/includes/keys.lua).
+ */
+export interface HotconfKeys {
+  readonly due: string;
+  readonly processing: string;
+  readonly items: string;
+  readonly attempts: string;
+  readonly tokens: string;
+  readonly dead: string;
+  readonly claims: string;
+  readonly config: string;
+  readonly versions: string;
+  readonly revision: string;
+  /** Counter behind every change's `seq`. */
+  readonly seq: string;
+  /** Pub/sub channel: the new earliest run time, when a schedule moved it earlier. */
+  readonly wakeChannel: string;
+  /** The ten script keys, in KEYS order. */
+  readonly all: readonly string[];
+}
+
+const PREFIX_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+export function assertPrefix(prefix: unknown): asserts prefix is string {
+  if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
+    throw invalidArgument(`prefix must be 1-64 characters of A-Z a-z 0-9 _ . : - (got ${JSON.stringify(prefix)})`);
+  }
+}
+
+export function hotconfKeys(prefix: string): HotconfKeys {
+  assertPrefix(prefix);
+  const tag = `{${prefix}}`;
+  const scriptKeys = {
+    due: `${tag}:due`,
+    processing: `${tag}:processing`,
+    items: `${tag}:items`,
+    attempts: `${tag}:attempts`,
+    tokens: `${tag}:tokens`,
+    dead: `${tag}:dead`,
+    claims: `${tag}:claims`,
+    config: `${tag}:config`,
+    versions: `${tag}:versions`,
+    revision: `${tag}:rev`,
+  };
+  return { ...scriptKeys, seq: `${tag}:seq`, wakeChannel: `${tag}:wake`, all: Object.values(scriptKeys) };
+}

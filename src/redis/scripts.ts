@@ -1,0 +1,92 @@
+import type { Redis } from 'ioredis';
+import ack from '../../lua/ack.lua';
+import cancel from '../../lua/cancel.lua';
+import claimChanges from '../../lua/claim-changes.lua';
+import claim from '../../lua/claim.lua';
+import extend from '../../lua/extend.lua';
+import changeSet from '../../lua/includes/change-set.lua';
+import claimDue from '../../lua/includes/claim-due.lua';
+import itemsReply from '../../lua/includes/items-reply.lua';
+import keys from '../../lua/includes/keys.lua';
+import leases from '../../lua/includes/leases.lua';
+import snapshot from '../../lua/includes/snapshot.lua';
+import time from '../../lua/includes/time.lua';
+import wake from '../../lua/includes/wake.lua';
+import peek from '../../lua/peek.lua';
+import reap from '../../lua/reap.lua';
+import requeue from '../../lua/requeue.lua';
+import reschedule from '../../lua/reschedule.lua';
+import schedule from '../../lua/schedule.lua';
+import stats from '../../lua/stats.lua';
+
+const INCLUDES: Record<string, string> = {
+  keys,
+  time,
+  wake,
+  leases,
+  'items-reply': itemsReply,
+  'claim-due': claimDue,
+  'change-set': changeSet,
+  snapshot,
+};
+
+const SCRIPTS = {
+  schedule,
+  claim,
+  claimChanges,
+  ack,
+  extend,
+  requeue,
+  reap,
+  cancel,
+  reschedule,
+  peek,
+  stats,
+};
+
+export type ScriptName = keyof typeof SCRIPTS;
+
+/** Every script receives the same ten keys (lua/includes/keys.lua). */
+const NUMBER_OF_KEYS = 10;
+
+/** Replaces each `-- @include "name"` line with lua/includes/name.lua (BullMQ does the same). */
+export function expandIncludes(source: string): string {
+  return source.replace(/^-- @include "([\w-]+)"$/gm, (_line, name: string) => {
+    const include = INCLUDES[name];
+    if (include === undefined) throw new Error(`unknown Lua include "${name}"`);
+    return include;
+  });
+}
+
+const commandName = (name: ScriptName): string => `hotconf_${name}`;
+
+const prepared = new WeakSet<Redis>();
+
+/**
+ * Registers the scripts on a connection once (ioredis `defineCommand`: EVALSHA, falling back to EVAL
+ * when Redis answers NOSCRIPT, as it does after a restart or SCRIPT FLUSH).
+ */
+function prepare(redis: Redis): void {
+  if (prepared.has(redis)) return;
+  for (const [name, source] of Object.entries(SCRIPTS)) {
+    redis.defineCommand(commandName(name as ScriptName), {
+      numberOfKeys: NUMBER_OF_KEYS,
+      lua: expandIncludes(source),
+    });
+  }
+  prepared.add(redis);
+}
+
+type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
+
+export function runScript(
+  redis: Redis,
+  name: ScriptName,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  prepare(redis);
+  const command = (redis as unknown as Record<string, ScriptCommand>)[commandName(name)];
+  if (command === undefined) throw new Error(`script ${name} is not registered`);
+  return command.call(redis, ...keys, ...args);
+}
