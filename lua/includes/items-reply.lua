@@ -5,5 +5,7 @@ local function appendItems(reply, ids, stored, attempts)
     reply[#reply + 1] = stored[i] or ''
     reply[#reply + 1] = tonumber(attempts[i]) or 0
   end
-  return reply
+  -- Copied into a table constructor: ioredis-mock's Lua engine (fengari, used by the fast unit tests)
+  -- misreads a table grown by assignment as a map. Redis itself does not care.
+  return { unpack(reply) }
 end

@@ -78,7 +78,7 @@ export class DelayQueue {
       runTime.ms,
       this.keys.wakeChannel,
     ])) as [number, string];
-    return { id, runAt: parseStoredItem(reply[1]).runAt, created: reply[0] === 1 };
+    return { id, ...parseStoredItem(reply[1]), created: reply[0] === 1 };
   }
 
   /** Leases up to `max` due items (1..1000) for `leaseMs`, in one round trip. */
@@ -132,12 +132,12 @@ export class DelayQueue {
   }
 
   /** Moves a pending item to a new run time; null when it is not pending (unknown, leased or done). */
-  async reschedule(id: string, when: When): Promise<{ id: string; runAt: number } | null> {
+  async reschedule(id: string, when: When): Promise<{ id: string; runAt: number; payload: string } | null> {
     this.assertOpen();
     assertId(id);
     const runTime = resolveWhen(when);
     const stored = await this.run('reschedule', [id, runTime.mode, runTime.ms, this.keys.wakeChannel]);
-    return typeof stored === 'string' ? { id, runAt: parseStoredItem(stored).runAt } : null;
+    return typeof stored === 'string' ? { id, ...parseStoredItem(stored) } : null;
   }
 
   /** The earliest pending items, due or not, without claiming them. */

@@ -24,6 +24,8 @@ export interface ScheduledItem {
   id: string;
   /** Epoch ms, by the Redis server clock. */
   runAt: number;
+  /** The stored payload: the existing one when `created` is false. */
+  payload: string;
   /** False when the id already existed (nothing was changed). */
   created: boolean;
 }

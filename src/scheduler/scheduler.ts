@@ -1,0 +1,190 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { decodeChangeSet, encodeChangeSet } from '../config/change-set-codec.js';
+import { normalizeChanges, DEFAULT_MAX_KEY_BYTES, type ChangeSetInput } from '../config/changes.js';
+import { maxEnvelopeBytes } from '../config/envelope.js';
+import { readSnapshot } from '../config/snapshot.js';
+import { HotconfError, invalidArgument } from '../errors.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { assertTopicName } from '../nsq/names.js';
+import { NsqPublisher } from '../nsq/publisher.js';
+import { DelayQueue, MAX_BATCH } from '../queue/delay-queue.js';
+import { assertId, assertPositiveInteger, assertNonNegativeInteger, resolveWhen, type When } from '../queue/validate.js';
+import { ClaimLoop } from './claim-loop.js';
+import type {
+  CurrentConfig,
+  PendingChange,
+  ScheduledChange,
+  ScheduleOptions,
+  SchedulerEvents,
+  SchedulerOptions,
+} from './types.js';
+import { WakeListener } from './wake-listener.js';
+
+const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * Schedules config changes and, once started, publishes each one to NSQ when it falls due.
+ * `schedule`, `cancel`, `reschedule`, `pending` and `current` work without `start()`, so an admin
+ * process can schedule while other processes run the loop. Any number of schedulers may share a prefix.
+ */
+export class Scheduler extends EventEmitter<SchedulerEvents> {
+  private readonly queue: DelayQueue;
+  private readonly options: SchedulerOptions;
+  private readonly logger: Logger;
+  private readonly batchSize: number;
+  private readonly maxMessageBytes: number;
+  private readonly maxKeyBytes: number;
+  private running: { loop: ClaimLoop; wake: WakeListener; publisher: NsqPublisher } | undefined;
+  private stopped = false;
+
+  constructor(options: SchedulerOptions) {
+    super();
+    if (typeof options !== 'object' || options === null) throw invalidArgument('options are required');
+    assertTopicName(options.topic);
+    this.options = options;
+    this.logger = options.logger ?? silentLogger;
+    this.batchSize = assertPositiveInteger(options.batchSize ?? 100, 'batchSize', MAX_BATCH);
+    this.maxMessageBytes = assertPositiveInteger(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes');
+    this.maxKeyBytes = assertPositiveInteger(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, 'maxKeyBytes');
+    for (const name of ['maxInFlight', 'publishRetries', 'backoffMs', 'maxBackoffMs', 'reapIntervalMs'] as const) {
+      if (options[name] !== undefined) assertNonNegativeInteger(options[name], name);
+    }
+    this.queue = new DelayQueue({
+      redis: options.redis,
+      prefix: options.prefix,
+      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+      // Size is checked on the whole envelope in schedule(); the queue need not check it again.
+      maxPayloadBytes: Number.MAX_SAFE_INTEGER,
+      claimScript: 'claimChanges',
+    });
+  }
+
+  /** Schedules a change or change set. `at` in the past means now. Retry-safe with a stable `id`. */
+  async schedule(change: ChangeSetInput, options: ScheduleOptions = {}): Promise<ScheduledChange> {
+    this.assertOpen();
+    const changes = normalizeChanges(change, this.maxKeyBytes);
+    const id = options.id ?? randomUUID();
+    assertId(id);
+    resolveWhen(options); // validates before anything is written
+    const size = maxEnvelopeBytes(id, changes);
+    if (size > this.maxMessageBytes) {
+      throw new HotconfError(
+        'E_PAYLOAD_TOO_LARGE',
+        `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
+      );
+    }
+    const seq = await this.queue.redis.incr(this.queue.keys.seq);
+    const payload = encodeChangeSet(seq, changes);
+    const stored = await this.queue.schedule({ id, payload, at: options.at, delayMs: options.delayMs });
+    // An id scheduled before keeps what it had (the seq just drawn is simply never used).
+    return { id, seq: decodeChangeSet(stored.payload).seq, effectiveAt: stored.runAt };
+  }
+
+  /** Removes a pending change. False when it is unknown, already published or being published. */
+  async cancel(id: string): Promise<boolean> {
+    this.assertOpen();
+    return this.queue.cancel(id);
+  }
+
+  /** Moves a pending change to a new time; E_NOT_PENDING when it was published or is being published. */
+  async reschedule(id: string, when: When): Promise<ScheduledChange> {
+    this.assertOpen();
+    const moved = await this.queue.reschedule(id, when);
+    if (moved === null) {
+      throw new HotconfError('E_NOT_PENDING', `change ${id} is not pending (unknown, published or being published)`);
+    }
+    return { id, seq: decodeChangeSet(moved.payload).seq, effectiveAt: moved.runAt };
+  }
+
+  /** Scheduled changes not yet claimed, earliest first. */
+  async pending({ limit = 100 }: { limit?: number } = {}): Promise<PendingChange[]> {
+    this.assertOpen();
+    const items = await this.queue.peek({ limit });
+    return items.map((item) => {
+      const { seq, changes } = decodeChangeSet(item.payload);
+      return {
+        id: item.id,
+        seq,
+        effectiveAt: item.runAt,
+        changes: changes.map(({ key, valueJson }) =>
+          valueJson === null ? { key, deleted: true as const } : { key, value: JSON.parse(valueJson) as unknown },
+        ),
+      };
+    });
+  }
+
+  /** The config snapshot now in effect: what every subscriber converges to. */
+  async current(): Promise<CurrentConfig> {
+    this.assertOpen();
+    const { revision, values } = await readSnapshot(this.queue.redis, this.queue.keys);
+    return { revision, values };
+  }
+
+  /** Queue counts: due, scheduled, processing, dead and the oldest due change's lag. */
+  async stats(): ReturnType<DelayQueue['stats']> {
+    this.assertOpen();
+    return this.queue.stats();
+  }
+
+  /** Starts the claim → publish → ack loop. */
+  async start(): Promise<void> {
+    this.assertOpen();
+    if (this.running) return;
+    if (this.options.nsqd === undefined) throw invalidArgument('start() needs the nsqd option');
+    const publisher = new NsqPublisher({ nsqd: this.options.nsqd, logger: this.logger });
+    const wake = new WakeListener(this.queue.redis, this.queue.keys.wakeChannel);
+    await wake.start();
+    const { topic } = this.options;
+    const loop = new ClaimLoop({
+      queue: this.queue,
+      wake,
+      batchSize: this.batchSize,
+      maxInFlight: this.options.maxInFlight ?? 4,
+      reapIntervalMs: this.options.reapIntervalMs ?? Math.min(1000, Math.ceil(this.queue.leaseMs / 2)),
+      dispatch: {
+        publish: (messages) => publisher.publish(topic, messages),
+        publishRetries: this.options.publishRetries ?? 2,
+        backoffMs: this.options.backoffMs ?? 200,
+        maxBackoffMs: this.options.maxBackoffMs ?? 30_000,
+        onPublished: (event) => this.emit('published', event),
+        onRequeued: (event) => {
+          this.logger.warn({ ids: event.ids.length, delayMs: event.delayMs, err: event.error }, 'hotconf: batch requeued');
+          this.emit('requeued', event);
+        },
+        onError: (error) => this.reportError(error),
+      },
+    });
+    this.running = { loop, wake, publisher };
+    loop.start();
+    this.logger.info({ topic, prefix: this.options.prefix }, 'hotconf: scheduler started');
+  }
+
+  /** Finishes the batches in flight (acked, or given back for another scheduler), then closes. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.running) {
+      const { loop, wake, publisher } = this.running;
+      await loop.stop();
+      await wake.stop();
+      await publisher.close();
+    }
+    await this.queue.close();
+    this.logger.info({ prefix: this.options.prefix }, 'hotconf: scheduler stopped');
+  }
+
+  // An 'error' event with no listener would throw and take the host process down: log it instead.
+  private reportError(error: Error): void {
+    this.logger.error({ err: error }, 'hotconf: scheduler error');
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  private assertOpen(): void {
+    if (this.stopped) throw new HotconfError('E_CLOSED', 'the scheduler is stopped');
+  }
+}
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  return new Scheduler(options);
+}

@@ -1,0 +1,78 @@
+import type { ChangeSetInput, ConfigChange } from '../config/changes.js';
+import type { Logger } from '../logger.js';
+import type { When } from '../queue/validate.js';
+import type { RedisOption } from '../redis/connection.js';
+
+export interface SchedulerOptions {
+  /** An ioredis instance (left open by `stop()`) or a redis:// URL. */
+  redis: RedisOption;
+  /** nsqd TCP address(es) `'host:port'`; a failed one fails over to the next. Needed by `start()` only. */
+  nsqd?: string | readonly string[];
+  /** NSQ topic the change sets are published to (NSQ's naming rules). */
+  topic: string;
+  /** Namespace of the Redis keys, shared by schedulers and subscribers of one deployment. */
+  prefix: string;
+  /** How long a claimed batch is held before another scheduler may take it over. Default 30 s. */
+  leaseMs?: number;
+  /** Change sets per claim and per NSQ MPUB (1-1000). Default 100. */
+  batchSize?: number;
+  /** Batches being published while the next one is claimed. Default 4. */
+  maxInFlight?: number;
+  /** Largest envelope accepted by `schedule()`, in bytes. Default 1 MiB, nsqd's default --max-msg-size. */
+  maxMessageBytes?: number;
+  /** Longest config key, in bytes. Default 256. */
+  maxKeyBytes?: number;
+  /** Quick publish retries before a batch is requeued (p-retry). Default 2. */
+  publishRetries?: number;
+  /** Requeue backoff: first delay, doubled per attempt up to the cap. Defaults 200 ms and 30 s. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** How often expired leases of crashed schedulers are reaped. Default: leaseMs / 2, at most 1 s. */
+  reapIntervalMs?: number;
+  /** pino-compatible logger; silent by default. */
+  logger?: Logger;
+}
+
+export interface ScheduleOptions extends When {
+  /** Stable id, so a retried schedule is harmless; generated when absent. */
+  id?: string;
+}
+
+export interface ScheduledChange {
+  id: string;
+  seq: number;
+  /** Epoch ms, by the Redis server clock. */
+  effectiveAt: number;
+}
+
+export interface PendingChange extends ScheduledChange {
+  changes: ConfigChange[];
+}
+
+export interface CurrentConfig {
+  revision: number;
+  values: Record<string, unknown>;
+}
+
+export interface PublishedEvent extends ScheduledChange {
+  /** Server-clock estimate of when nsqd acknowledged the publish. */
+  publishedAt: number;
+  /** publishedAt - effectiveAt. */
+  lagMs: number;
+}
+
+export interface RequeuedEvent {
+  ids: string[];
+  /** The attempt that failed. */
+  attempt: number;
+  delayMs: number;
+  error: Error;
+}
+
+export interface SchedulerEvents {
+  published: [PublishedEvent];
+  requeued: [RequeuedEvent];
+  error: [Error];
+}
+
+export type { ChangeSetInput };

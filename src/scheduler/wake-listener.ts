@@ -1,0 +1,54 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Sleeps until a deadline, or until `{p}:wake` says an earlier change was scheduled, or until stopped.
+ * A wake that arrives while the loop is busy is remembered, so it is never lost between a claim and
+ * the sleep that follows it.
+ */
+export class WakeListener {
+  private subscriber: Redis | undefined;
+  private woken = false;
+  private wakeSleeper: (() => void) | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly channel: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('message', () => this.wake());
+    // The duplicate reconnects and resubscribes by itself; its errors are the main connection's to report.
+    this.subscriber.on('error', () => {});
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  /** Forget wakes seen so far: called right before a claim, which sees everything scheduled until then. */
+  reset(): void {
+    this.woken = false;
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeSleeper?.();
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (this.woken || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeSleeper = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeSleeper = done;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.wake();
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
+  }
+}
