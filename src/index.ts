@@ -12,3 +12,17 @@ export type {
   ScheduleInput,
 } from './queue/types.js';
 export type { When } from './queue/validate.js';
+export { createScheduler, Scheduler } from './scheduler/scheduler.js';
+export type {
+  CurrentConfig,
+  PendingChange,
+  PublishedEvent,
+  RequeuedEvent,
+  ScheduledChange,
+  ScheduleOptions,
+  SchedulerEvents,
+  SchedulerOptions,
+} from './scheduler/types.js';
+export type { ChangeSetInput, ConfigChange } from './config/changes.js';
+export type { Envelope, EnvelopeChange } from './config/envelope.js';
+export type { Version } from './config/version.js';
