@@ -69,6 +69,7 @@ describe('delay queue scripts (ioredis-mock)', () => {
     expect(await queue.reschedule(leased.id, { delayMs: 0 })).toBeNull();
     const moved = await queue.reschedule(pending.id, { delayMs: 0 });
     expect(moved!.runAt).toBeLessThan(pending.runAt);
+    expect(moved!.payload).toBe('p');
     expect(await queue.cancel(pending.id)).toBe(true);
     expect(await queue.cancel(pending.id)).toBe(false);
   });
