@@ -15,7 +15,10 @@ export interface NormalizedChange {
 export const DEFAULT_MAX_KEY_BYTES = 256;
 
 /** Validates a change or change set and serialises its values; throws E_INVALID_ARGUMENT. */
-export function normalizeChanges(input: ChangeSetInput, maxKeyBytes = DEFAULT_MAX_KEY_BYTES): NormalizedChange[] {
+export function normalizeChanges(
+  input: ChangeSetInput,
+  maxKeyBytes = DEFAULT_MAX_KEY_BYTES,
+): NormalizedChange[] {
   if (typeof input !== 'object' || input === null) {
     throw invalidArgument('a change must be { key, value }, { key, deleted: true } or { changes: [...] }');
   }
@@ -24,14 +27,16 @@ export function normalizeChanges(input: ChangeSetInput, maxKeyBytes = DEFAULT_MA
   const seen = new Set<string>();
   return list.map((change: unknown, index) => {
     const normalized = normalizeChange(change, index, maxKeyBytes);
-    if (seen.has(normalized.key)) throw invalidArgument(`key "${normalized.key}" appears twice in one change set`);
+    if (seen.has(normalized.key))
+      throw invalidArgument(`key "${normalized.key}" appears twice in one change set`);
     seen.add(normalized.key);
     return normalized;
   });
 }
 
 function normalizeChange(change: unknown, index: number, maxKeyBytes: number): NormalizedChange {
-  if (typeof change !== 'object' || change === null) throw invalidArgument(`change ${index} must be an object`);
+  if (typeof change !== 'object' || change === null)
+    throw invalidArgument(`change ${index} must be an object`);
   const { key } = change as { key?: unknown };
   if (typeof key !== 'string' || key.length === 0 || Buffer.byteLength(key) > maxKeyBytes) {
     throw invalidArgument(`change ${index}: key must be a non-empty string of at most ${maxKeyBytes} bytes`);
@@ -54,6 +59,7 @@ function serializeValue(key: string, value: unknown): string {
   } catch (error) {
     throw invalidArgument(`change "${key}": value is not JSON-serialisable (${(error as Error).message})`);
   }
-  if (json === undefined) throw invalidArgument(`change "${key}": value of type ${typeof value} is not JSON-serialisable`);
+  if (json === undefined)
+    throw invalidArgument(`change "${key}": value of type ${typeof value} is not JSON-serialisable`);
   return json;
 }

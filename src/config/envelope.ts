@@ -35,5 +35,7 @@ export function envelopeJson({ id, seq, effectiveAt, publishedAt, changes }: Env
 /** The largest an envelope of these changes can get, whatever seq and times it is given. */
 export function maxEnvelopeBytes(id: string, changes: readonly NormalizedChange[]): number {
   const widest = Number.MAX_SAFE_INTEGER;
-  return Buffer.byteLength(envelopeJson({ id, seq: widest, effectiveAt: widest, publishedAt: widest, changes }));
+  return Buffer.byteLength(
+    envelopeJson({ id, seq: widest, effectiveAt: widest, publishedAt: widest, changes }),
+  );
 }

@@ -24,8 +24,12 @@ export async function readSnapshot(redis: Redis, keys: HotconfKeys): Promise<Con
   ];
   return {
     revision: Number(revision ?? 0),
-    values: Object.fromEntries(Object.entries(values).map(([key, json]) => [key, JSON.parse(json) as unknown])),
-    versions: Object.fromEntries(Object.entries(versions).map(([key, stored]) => [key, parseStoredVersion(stored)])),
+    values: Object.fromEntries(
+      Object.entries(values).map(([key, json]) => [key, JSON.parse(json) as unknown]),
+    ),
+    versions: Object.fromEntries(
+      Object.entries(versions).map(([key, stored]) => [key, parseStoredVersion(stored)]),
+    ),
   };
 }
 

@@ -9,7 +9,10 @@ export interface Version {
 
 export function isNewerVersion(candidate: Version, than: Version | undefined): boolean {
   if (than === undefined) return true;
-  return candidate.effectiveAt > than.effectiveAt || (candidate.effectiveAt === than.effectiveAt && candidate.seq > than.seq);
+  return (
+    candidate.effectiveAt > than.effectiveAt ||
+    (candidate.effectiveAt === than.effectiveAt && candidate.seq > than.seq)
+  );
 }
 
 /** Versions are stored in Redis as "<effectiveAt>:<seq>" (lua/includes/snapshot.lua). */

@@ -108,7 +108,10 @@ export class DelayQueue {
   }
 
   /** Gives leased items back, due again after `delayMs`; counts a failed attempt. */
-  async requeue(items: LeaseRef | readonly LeaseRef[], { delayMs = 0 }: { delayMs?: number } = {}): Promise<number> {
+  async requeue(
+    items: LeaseRef | readonly LeaseRef[],
+    { delayMs = 0 }: { delayMs?: number } = {},
+  ): Promise<number> {
     const delay = resolveWhen({ delayMs });
     return this.leaseOperation('requeue', [delay.ms, this.maxAttempts, this.keys.wakeChannel], items);
   }
@@ -118,7 +121,9 @@ export class DelayQueue {
     this.assertOpen();
     let total = 0;
     for (;;) {
-      const [reaped] = (await this.run('reap', [this.maxAttempts, MAX_BATCH, this.keys.wakeChannel])) as [number];
+      const [reaped] = (await this.run('reap', [this.maxAttempts, MAX_BATCH, this.keys.wakeChannel])) as [
+        number,
+      ];
       total += reaped;
       if (reaped < MAX_BATCH) return total;
     }

@@ -28,7 +28,9 @@ const PREFIX_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export function assertPrefix(prefix: unknown): asserts prefix is string {
   if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
-    throw invalidArgument(`prefix must be 1-64 characters of A-Z a-z 0-9 _ . : - (got ${JSON.stringify(prefix)})`);
+    throw invalidArgument(
+      `prefix must be 1-64 characters of A-Z a-z 0-9 _ . : - (got ${JSON.stringify(prefix)})`,
+    );
   }
 }
 

@@ -77,7 +77,9 @@ export class ClaimLoop {
 
   /** Starts publishing a batch; waits only when maxInFlight batches are already being published. */
   private async dispatch(items: ClaimedItem[]): Promise<void> {
-    const publishing = dispatchBatch(this.dispatchContext, items).finally(() => this.inFlight.delete(publishing));
+    const publishing = dispatchBatch(this.dispatchContext, items).finally(() =>
+      this.inFlight.delete(publishing),
+    );
     this.inFlight.add(publishing);
     if (this.inFlight.size >= this.options.maxInFlight) await Promise.race(this.inFlight);
   }

@@ -50,7 +50,13 @@ export async function dispatchBatch(context: DispatchContext, items: readonly Cl
     }
     await context.queue.ack(items);
     for (const { item, seq } of changeSets) {
-      context.onPublished({ id: item.id, seq, effectiveAt: item.runAt, publishedAt, lagMs: publishedAt - item.runAt });
+      context.onPublished({
+        id: item.id,
+        seq,
+        effectiveAt: item.runAt,
+        publishedAt,
+        lagMs: publishedAt - item.runAt,
+      });
     }
   } catch (error) {
     context.onError(error as Error);

@@ -5,10 +5,17 @@ import type { LeaseRef } from '../queue/types.js';
  * Extends the leases of a batch every third of the lease while its publish is slow, so another
  * scheduler does not take it over. Returns the function that stops extending.
  */
-export function keepLeases(queue: DelayQueue, items: readonly LeaseRef[], onError: (error: Error) => void): () => void {
-  const timer = setInterval(() => {
-    queue.extend(items).catch(onError);
-  }, Math.max(1, Math.floor(queue.leaseMs / 3)));
+export function keepLeases(
+  queue: DelayQueue,
+  items: readonly LeaseRef[],
+  onError: (error: Error) => void,
+): () => void {
+  const timer = setInterval(
+    () => {
+      queue.extend(items).catch(onError);
+    },
+    Math.max(1, Math.floor(queue.leaseMs / 3)),
+  );
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -9,7 +9,13 @@ import { silentLogger, type Logger } from '../logger.js';
 import { assertTopicName } from '../nsq/names.js';
 import { NsqPublisher } from '../nsq/publisher.js';
 import { DelayQueue, MAX_BATCH } from '../queue/delay-queue.js';
-import { assertId, assertPositiveInteger, assertNonNegativeInteger, resolveWhen, type When } from '../queue/validate.js';
+import {
+  assertId,
+  assertPositiveInteger,
+  assertNonNegativeInteger,
+  resolveWhen,
+  type When,
+} from '../queue/validate.js';
 import { ClaimLoop } from './claim-loop.js';
 import type {
   CurrentConfig,
@@ -45,9 +51,18 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.options = options;
     this.logger = options.logger ?? silentLogger;
     this.batchSize = assertPositiveInteger(options.batchSize ?? 100, 'batchSize', MAX_BATCH);
-    this.maxMessageBytes = assertPositiveInteger(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes');
+    this.maxMessageBytes = assertPositiveInteger(
+      options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      'maxMessageBytes',
+    );
     this.maxKeyBytes = assertPositiveInteger(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, 'maxKeyBytes');
-    for (const name of ['maxInFlight', 'publishRetries', 'backoffMs', 'maxBackoffMs', 'reapIntervalMs'] as const) {
+    for (const name of [
+      'maxInFlight',
+      'publishRetries',
+      'backoffMs',
+      'maxBackoffMs',
+      'reapIntervalMs',
+    ] as const) {
       if (options[name] !== undefined) assertNonNegativeInteger(options[name], name);
     }
     this.queue = new DelayQueue({
@@ -92,7 +107,10 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.assertOpen();
     const moved = await this.queue.reschedule(id, when);
     if (moved === null) {
-      throw new HotconfError('E_NOT_PENDING', `change ${id} is not pending (unknown, published or being published)`);
+      throw new HotconfError(
+        'E_NOT_PENDING',
+        `change ${id} is not pending (unknown, published or being published)`,
+      );
     }
     return { id, seq: decodeChangeSet(moved.payload).seq, effectiveAt: moved.runAt };
   }
@@ -108,7 +126,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         seq,
         effectiveAt: item.runAt,
         changes: changes.map(({ key, valueJson }) =>
-          valueJson === null ? { key, deleted: true as const } : { key, value: JSON.parse(valueJson) as unknown },
+          valueJson === null
+            ? { key, deleted: true as const }
+            : { key, value: JSON.parse(valueJson) as unknown },
         ),
       };
     });
@@ -149,7 +169,10 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         maxBackoffMs: this.options.maxBackoffMs ?? 30_000,
         onPublished: (event) => this.emit('published', event),
         onRequeued: (event) => {
-          this.logger.warn({ ids: event.ids.length, delayMs: event.delayMs, err: event.error }, 'hotconf: batch requeued');
+          this.logger.warn(
+            { ids: event.ids.length, delayMs: event.delayMs, err: event.error },
+            'hotconf: batch requeued',
+          );
           this.emit('requeued', event);
         },
         onError: (error) => this.reportError(error),

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDelayQueue } from '../../src/index.js';
+import { closeAllRedis, connectRedis, uniquePrefix } from '../helpers/redis.js';
+import { startRedisServer, type RedisServer } from '../helpers/services.js';
+
+let server: RedisServer;
+
+beforeAll(async () => {
+  server = await startRedisServer({ private: true });
+});
+
+afterAll(async () => {
+  await closeAllRedis();
+  await server.dispose();
+});
+
+describe('the queue survives a Redis that forgot its scripts', () => {
+  it('keeps working after SCRIPT FLUSH between calls', async () => {
+    const redis = connectRedis(server.url);
+    const queue = createDelayQueue({ redis, prefix: uniquePrefix('flush') });
+    await queue.schedule({ id: 'a', payload: 'p' });
+    await redis.script('FLUSH');
+    const { items } = await queue.claim();
+    expect(items.map((item) => item.id)).toEqual(['a']);
+    await redis.script('FLUSH');
+    expect(await queue.ack(items)).toBe(1);
+  });
+
+  it('keeps working on the same connection after redis-server restarts', async () => {
+    const queue = createDelayQueue({ redis: server.url, prefix: uniquePrefix('restart') });
+    await queue.schedule({ id: 'before', payload: 'p' });
+    await server.restart();
+    // This redis-server keeps nothing on disk: the restart emptied it and dropped the script cache.
+    await queue.schedule({ id: 'after', payload: 'p' });
+    const { items } = await queue.claim({ max: 10 });
+    expect(items.map((item) => item.id)).toEqual(['after']);
+    expect(await queue.ack(items)).toBe(1);
+    await queue.close();
+  });
+});

@@ -1,0 +1,118 @@
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScheduler, type RequeuedEvent } from '../../src/index.js';
+import { collectMessages } from '../helpers/nsq.js';
+import { closeAllRedis, connectRedis, uniquePrefix } from '../helpers/redis.js';
+import { startNsqd, startRedisServer, type Nsqd, type RedisServer } from '../helpers/services.js';
+
+let redisServer: RedisServer;
+let nsqd: Nsqd;
+
+beforeAll(async () => {
+  [redisServer, nsqd] = await Promise.all([startRedisServer(), startNsqd({ private: true })]);
+});
+
+afterAll(async () => {
+  await closeAllRedis();
+  await Promise.all([redisServer.dispose(), nsqd.dispose()]);
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('faults lose nothing', () => {
+  it('keeps current() on time while nsqd is down and publishes every change once it is back', async () => {
+    const prefix = uniquePrefix('nsqd-down');
+    const topic = `${prefix}.changes`;
+    const scheduler = createScheduler({
+      redis: connectRedis(redisServer.url),
+      nsqd: nsqd.tcpAddress,
+      topic,
+      prefix,
+      backoffMs: 100,
+      maxBackoffMs: 1_000,
+    });
+    const requeued: RequeuedEvent[] = [];
+    scheduler.on('requeued', (event) => requeued.push(event));
+    scheduler.on('error', () => {}); // expected while nsqd is down
+    await scheduler.start();
+
+    await nsqd.kill();
+    const killedAt = Date.now();
+    const expected: Record<string, number> = {};
+    const ids = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const { id } = await scheduler.schedule({ key: `key-${i % 10}`, value: i }, { delayMs: 200 + i * 20 });
+      ids.add(id);
+      expected[`key-${i % 10}`] = i;
+    }
+    // The snapshot is the truth: it is right on time although nothing can be published.
+    await expect.poll(async () => (await scheduler.current()).values, { timeout: 3_000 }).toEqual(expected);
+    expect(requeued.length).toBeGreaterThan(0);
+
+    await sleep(5_000 - (Date.now() - killedAt));
+    await nsqd.start();
+    const consumer = await collectMessages(nsqd.tcpAddress, topic);
+    await consumer.waitForCount(ids.size, 20_000);
+    const received = consumer.messages.map((body) => (JSON.parse(body) as { id: string }).id);
+    expect(new Set(received)).toEqual(ids);
+    expect(await scheduler.stats()).toMatchObject({ due: 0, scheduled: 0, processing: 0, dead: 0 });
+    expect((await scheduler.current()).values).toEqual(expected);
+    await consumer.close();
+    await scheduler.stop();
+  }, 40_000);
+
+  it('republishes the changes of a SIGKILLed scheduler after its leases run out', async () => {
+    const prefix = uniquePrefix('killed');
+    const topic = `${prefix}.changes`;
+    const leaseMs = 1_500;
+    // An "nsqd" that accepts connections and never answers: the doomed scheduler's publish hangs while
+    // it keeps extending its leases.
+    const sockets: Socket[] = [];
+    const blackHole: Server = createServer((socket) => sockets.push(socket));
+    blackHole.listen(0, '127.0.0.1');
+    await once(blackHole, 'listening');
+    const { port } = blackHole.address() as { port: number };
+
+    const admin = createScheduler({ redis: connectRedis(redisServer.url), topic, prefix });
+    const ids = new Set<string>();
+    for (let i = 0; i < 20; i++) ids.add((await admin.schedule({ key: `k${i}`, value: i })).id);
+
+    const doomed = fork(
+      new URL('./fixtures/scheduler-process.mjs', import.meta.url),
+      [redisServer.url, `127.0.0.1:${port}`, prefix, topic, String(leaseMs)],
+      { stdio: 'ignore' },
+    );
+    await once(doomed, 'message');
+    await expect
+      .poll(async () => (await admin.stats()).processing, { timeout: 5_000, interval: 20 })
+      .toBe(20);
+    doomed.kill('SIGKILL');
+    await once(doomed, 'exit');
+    const killedAt = Date.now();
+
+    const consumer = await collectMessages(nsqd.tcpAddress, topic);
+    const rescuer = createScheduler({
+      redis: connectRedis(redisServer.url),
+      nsqd: nsqd.tcpAddress,
+      topic,
+      prefix,
+      leaseMs,
+    });
+    await rescuer.start();
+    await consumer.waitForCount(ids.size, 10_000);
+    const rescuedAfterMs = Date.now() - killedAt;
+    console.log(
+      `changes of the killed scheduler republished ${rescuedAfterMs} ms after SIGKILL (lease ${leaseMs} ms)`,
+    );
+    const received = consumer.messages.map((body) => (JSON.parse(body) as { id: string }).id);
+    expect(received).toHaveLength(ids.size);
+    expect(new Set(received)).toEqual(ids);
+    expect(await admin.stats()).toMatchObject({ processing: 0, due: 0 });
+
+    await Promise.all([consumer.close(), rescuer.stop(), admin.stop()]);
+    sockets.forEach((socket) => socket.destroy());
+    blackHole.close();
+  }, 30_000);
+});
