@@ -4,7 +4,7 @@ import { HotconfError } from '../errors.js';
 import { connectRedis, releaseRedis, type RedisConnection } from '../redis/connection.js';
 import { hotconfKeys, type HotconfKeys } from '../redis/keys.js';
 import { runScript, type ScriptName } from '../redis/scripts.js';
-import { parseStoredItem, storedItemTriples } from './stored-item.js';
+import { parseItemTriples, parseStoredItem } from './stored-item.js';
 import type {
   ClaimResult,
   DelayQueueOptions,
@@ -88,8 +88,10 @@ export class DelayQueue {
     const reply = (await this.run(this.claimScript, [max, this.leaseMs])) as unknown[];
     const nextRunAt = Number(reply[1]);
     const token = String(reply[2]);
-    const items = [...storedItemTriples(reply, 3)].map(({ attempts, ...item }) => ({
-      ...item,
+    const items = parseItemTriples(reply, 3).map(({ id, runAt, payload, attempts }) => ({
+      id,
+      runAt,
+      payload,
       attempt: attempts + 1,
       token,
     }));
@@ -150,7 +152,7 @@ export class DelayQueue {
     this.assertOpen();
     assertPositiveInteger(limit, 'limit', MAX_BATCH);
     const reply = (await this.run('peek', [limit])) as unknown[];
-    return [...storedItemTriples(reply, 0)];
+    return parseItemTriples(reply, 0);
   }
 
   async stats(): Promise<QueueStats> {
