@@ -1,7 +1,7 @@
 import type { PendingItem } from './types.js';
 
 /** Items are stored as "<runAt>|<payload>" in one hash field: one HMGET gives a claim both. */
-export function parsePendingItem(stored: string): { runAt: number; payload: string } {
+export function parseStoredItem(stored: string): { runAt: number; payload: string } {
   const separator = stored.indexOf('|');
   return { runAt: Number(stored.slice(0, separator)), payload: stored.slice(separator + 1) };
 }
