@@ -23,7 +23,7 @@ afterAll(async () => {
 /** Every key with its full contents, to show a refused call wrote nothing. */
 async function dumpAll(): Promise<Record<string, string | null>> {
   const keys = (await redis.keys('*')).sort();
-  const dumps = await Promise.all(keys.map((key) => redis.dump(key)));
+  const dumps = await Promise.all(keys.map((key) => redis.dumpBuffer(key)));
   return Object.fromEntries(keys.map((key, i) => [key, dumps[i]?.toString('hex') ?? null]));
 }
 
