@@ -1,0 +1,174 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { serviceBinaries } from './binaries.js';
+import { ManagedProcess } from './managed-process.js';
+
+/**
+ * Private redis-server, nsqd and nsqlookupd for tests, bench and demo: each on free loopback ports with
+ * a temp dir of its own, so a fault test may kill and restart it. REDIS_URL / NSQD_TCP_ADDRESS point at
+ * running services instead (then they cannot be stopped), unless `private: true` asks for a new one.
+ */
+export interface ManagedService {
+  /** True when REDIS_URL / NSQD_TCP_ADDRESS named a running service: stop, kill and restart throw. */
+  readonly external: boolean;
+  /** (Re)starts on the same ports and dir; resolves when it accepts connections. */
+  start(): Promise<void>;
+  /** SIGTERM; resolves when the process exited. */
+  stop(): Promise<void>;
+  /** SIGKILL; resolves when the process exited. */
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  /** Stops it if running and removes its temp dir; safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+export interface RedisServer extends ManagedService {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface Nsqd extends ManagedService {
+  readonly tcpAddress: string;
+  readonly httpAddress: string;
+  readonly tcpPort: number;
+  readonly httpPort: number;
+}
+
+export interface Nsqlookupd {
+  readonly tcpAddress: string;
+  readonly httpAddress: string;
+  dispose(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+export async function startRedisServer(options: { private?: boolean } = {}): Promise<RedisServer> {
+  const external = process.env.REDIS_URL;
+  if (external && !options.private) {
+    const { hostname, port } = new URL(external);
+    return { ...externalService('redis-server'), url: external, host: hostname, port: Number(port || 6379) };
+  }
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'hotconf-redis-'));
+  const args = ['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir];
+  const process_ = new ManagedProcess('redis-server', serviceBinaries().redisServer, args, () =>
+    redisAnswers(port),
+  );
+  await process_.start();
+  return { ...privateService(process_, dir), url: `redis://${HOST}:${port}`, host: HOST, port };
+}
+
+export async function startNsqd(
+  options: { private?: boolean; args?: readonly string[] } = {},
+): Promise<Nsqd> {
+  const external = process.env.NSQD_TCP_ADDRESS;
+  if (external && !options.private) {
+    const tcpPort = Number(external.split(':')[1]);
+    const httpAddress = process.env.NSQD_HTTP_ADDRESS ?? `${external.split(':')[0]}:${tcpPort + 1}`;
+    const httpPort = Number(httpAddress.split(':')[1]);
+    return { ...externalService('nsqd'), tcpAddress: external, httpAddress, tcpPort, httpPort };
+  }
+  const [tcpPort, httpPort] = [await freePort(), await freePort()];
+  const dir = await mkdtemp(join(tmpdir(), 'hotconf-nsqd-'));
+  const args = [
+    `--tcp-address=${HOST}:${tcpPort}`,
+    `--http-address=${HOST}:${httpPort}`,
+    `--broadcast-address=${HOST}`,
+    `--data-path=${dir}`,
+    ...(options.args ?? []),
+  ];
+  const httpAddress = `${HOST}:${httpPort}`;
+  const process_ = new ManagedProcess('nsqd', serviceBinaries().nsqd, args, () =>
+    httpPingAnswers(httpAddress),
+  );
+  await process_.start();
+  return {
+    ...privateService(process_, dir),
+    tcpAddress: `${HOST}:${tcpPort}`,
+    httpAddress,
+    tcpPort,
+    httpPort,
+  };
+}
+
+export async function startNsqlookupd(): Promise<Nsqlookupd> {
+  const [tcpPort, httpPort] = [await freePort(), await freePort()];
+  const httpAddress = `${HOST}:${httpPort}`;
+  const args = [
+    `--tcp-address=${HOST}:${tcpPort}`,
+    `--http-address=${httpAddress}`,
+    `--broadcast-address=${HOST}`,
+  ];
+  const process_ = new ManagedProcess('nsqlookupd', serviceBinaries().nsqlookupd, args, () =>
+    httpPingAnswers(httpAddress),
+  );
+  await process_.start();
+  return { tcpAddress: `${HOST}:${tcpPort}`, httpAddress, dispose: () => process_.kill() };
+}
+
+function privateService(process_: ManagedProcess, dir: string): ManagedService {
+  return {
+    external: false,
+    start: () => process_.start(),
+    stop: () => process_.stop(),
+    kill: () => process_.kill(),
+    restart: async () => {
+      await process_.stop();
+      await process_.start();
+    },
+    dispose: async () => {
+      await process_.kill();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function externalService(name: string): ManagedService {
+  const refuse = (): Promise<void> =>
+    Promise.reject(
+      new Error(`${name} is external (set by the environment): a test cannot stop or restart it`),
+    );
+  return {
+    external: true,
+    start: refuse,
+    stop: refuse,
+    kill: refuse,
+    restart: refuse,
+    dispose: async () => {},
+  };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, HOST);
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function redisAnswers(port: number): Promise<boolean> {
+  const probe = new Redis({
+    host: HOST,
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } finally {
+    probe.disconnect();
+  }
+}
+
+async function httpPingAnswers(httpAddress: string): Promise<boolean> {
+  const response = await fetch(`http://${httpAddress}/ping`);
+  return response.ok;
+}
