@@ -162,7 +162,7 @@ export class NsqPublisher {
     return new Promise((resolve, reject) => {
       let ready = false;
       const timer = setTimeout(
-        () => onFailure(new Error(`not ready within ${this.connectTimeoutMs} ms`)),
+        () => onFailure(new Error(`connection not ready within ${this.connectTimeoutMs} ms`)),
         this.connectTimeoutMs,
       );
       const onFailure = (error: Error): void => {
@@ -179,8 +179,9 @@ export class NsqPublisher {
         clearTimeout(timer);
         resolve(writer);
       });
-      // On a refused or lost connection nsqjs emits 'error' (often twice) and then 'closed'. An 'error'
-      // with no listener would crash the host process, so this listener stays for the Writer's lifetime.
+      // On a refused or lost connection nsqjs emits 'error', then 'closed', and for a socket error a second
+      // 'error' after 'closed'. An 'error' with no listener would crash the host process, so this
+      // listener stays for the Writer's whole lifetime.
       writer.on('error', onFailure);
       writer.on('closed', () => onFailure(new Error('connection closed')));
       writer.connect();
