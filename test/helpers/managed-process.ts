@@ -1,14 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const READY_TIMEOUT_MS = 10_000;
 const LOG_TAIL_CHARS = 2_000;
 
-// Every child this process started, so none outlives it (a crashed test run included).
+// Every child this process started, so none outlives it.
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
+
+// A test worker can be killed without running its 'exit' handlers, so each child's pid is also left in
+// HOTCONF_PID_DIR, where the test run's global teardown kills whatever is still there.
+function registerPid(child: ChildProcess): void {
+  const dir = process.env.HOTCONF_PID_DIR;
+  if (!dir || child.pid === undefined) return;
+  const file = join(dir, String(child.pid));
+  writeFileSync(file, '');
+  child.once('exit', () => rmSync(file, { force: true }));
+}
 
 /** A server process that a test can stop, kill and start again with the same command line. */
 export class ManagedProcess {
@@ -32,6 +44,7 @@ export class ManagedProcess {
     const child = spawn(this.command, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     children.add(child);
+    registerPid(child);
     this.log = '';
     const record = (chunk: Buffer): void => {
       this.log = (this.log + chunk.toString()).slice(-LOG_TAIL_CHARS);
