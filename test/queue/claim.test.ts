@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDelayQueue, type ClaimedItem } from '../../src/index.js';
-import { closeAllRedis, connectRedis, uniquePrefix } from '../helpers/redis.js';
-import { startRedisServer, type RedisServer } from '../helpers/services.js';
+import { useServices } from '../helpers/fixtures.js';
+import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
-let server: RedisServer;
-
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-
-afterAll(async () => {
-  await closeAllRedis();
-  await server.dispose();
-});
+const services = useServices();
 
 describe('claim on a real redis-server', () => {
   it('gives each of 20,000 due items to exactly one of 8 concurrent claimers', async () => {
     const prefix = uniquePrefix('claimers');
-    const loader = createDelayQueue({ redis: connectRedis(server.url), prefix });
+    const loader = createDelayQueue({ redis: connectRedis(services.redis.url), prefix });
     const total = 20_000;
     for (let start = 0; start < total; start += 1000) {
       await Promise.all(
@@ -26,7 +17,7 @@ describe('claim on a real redis-server', () => {
     }
 
     const claimers = Array.from({ length: 8 }, () =>
-      createDelayQueue({ redis: connectRedis(server.url), prefix }),
+      createDelayQueue({ redis: connectRedis(services.redis.url), prefix }),
     );
     const claimedIds = await Promise.all(
       claimers.map(async (queue) => {
@@ -48,7 +39,7 @@ describe('claim on a real redis-server', () => {
 
   it('reaps an expired lease, fences the old token and moves the item to dead after maxAttempts', async () => {
     const queue = createDelayQueue({
-      redis: connectRedis(server.url),
+      redis: connectRedis(services.redis.url),
       prefix: uniquePrefix('reap'),
       leaseMs: 50,
       maxAttempts: 2,
@@ -74,7 +65,7 @@ describe('claim on a real redis-server', () => {
 
   it('extends a live lease so reap leaves it alone', async () => {
     const queue = createDelayQueue({
-      redis: connectRedis(server.url),
+      redis: connectRedis(services.redis.url),
       prefix: uniquePrefix('extend'),
       leaseMs: 80,
     });
@@ -88,8 +79,8 @@ describe('claim on a real redis-server', () => {
 
   it('wakes subscribers of the wake channel only when an item becomes the earliest', async () => {
     const prefix = uniquePrefix('wake');
-    const queue = createDelayQueue({ redis: connectRedis(server.url), prefix });
-    const listener = connectRedis(server.url);
+    const queue = createDelayQueue({ redis: connectRedis(services.redis.url), prefix });
+    const listener = connectRedis(services.redis.url);
     const wakes: string[] = [];
     listener.on('message', (_channel: string, message: string) => wakes.push(message));
     await listener.subscribe(`{${prefix}}:wake`);

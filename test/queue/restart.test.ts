@@ -1,22 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDelayQueue } from '../../src/index.js';
-import { closeAllRedis, connectRedis, uniquePrefix } from '../helpers/redis.js';
-import { startRedisServer, type RedisServer } from '../helpers/services.js';
+import { useServices } from '../helpers/fixtures.js';
+import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
-let server: RedisServer;
-
-beforeAll(async () => {
-  server = await startRedisServer({ private: true });
-});
-
-afterAll(async () => {
-  await closeAllRedis();
-  await server.dispose();
-});
+const services = useServices();
 
 describe('the queue survives a Redis that forgot its scripts', () => {
   it('keeps working after SCRIPT FLUSH between calls', async () => {
-    const redis = connectRedis(server.url);
+    const redis = connectRedis(services.redis.url);
     const queue = createDelayQueue({ redis, prefix: uniquePrefix('flush') });
     await queue.schedule({ id: 'a', payload: 'p' });
     await redis.script('FLUSH');
@@ -27,9 +18,9 @@ describe('the queue survives a Redis that forgot its scripts', () => {
   });
 
   it('keeps working on the same connection after redis-server restarts', async () => {
-    const queue = createDelayQueue({ redis: server.url, prefix: uniquePrefix('restart') });
+    const queue = createDelayQueue({ redis: services.redis.url, prefix: uniquePrefix('restart') });
     await queue.schedule({ id: 'before', payload: 'p' });
-    await server.restart();
+    await services.redis.restart();
     // This redis-server keeps nothing on disk: the restart emptied it and dropped the script cache.
     await queue.schedule({ id: 'after', payload: 'p' });
     const { items } = await queue.claim({ max: 10 });

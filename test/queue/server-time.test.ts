@@ -1,18 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDelayQueue } from '../../src/index.js';
-import { closeAllRedis, connectRedis, uniquePrefix } from '../helpers/redis.js';
-import { startRedisServer, type RedisServer } from '../helpers/services.js';
+import { useServices } from '../helpers/fixtures.js';
+import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
-let server: RedisServer;
-
-beforeAll(async () => {
-  server = await startRedisServer();
-});
-
-afterAll(async () => {
-  await closeAllRedis();
-  await server.dispose();
-});
+const services = useServices();
 
 afterEach(() => {
   vi.useRealTimers();
@@ -27,9 +18,12 @@ describe('time is the Redis server clock', () => {
   it('does not claim a future item early and reports its run time, with the client clock an hour ahead', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 3_600_000);
-    const queue = createDelayQueue({ redis: connectRedis(server.url), prefix: uniquePrefix('clock') });
+    const queue = createDelayQueue({
+      redis: connectRedis(services.redis.url),
+      prefix: uniquePrefix('clock'),
+    });
 
-    const before = await redisNowMs(server.url);
+    const before = await redisNowMs(services.redis.url);
     const scheduled = await queue.schedule({ payload: 'soon', delayMs: 400 });
     const clientNow = new Date(); // an hour ahead of the server: must not make the item due
     const atClientNow = await queue.schedule({ payload: 'client now', at: clientNow });
@@ -39,7 +33,7 @@ describe('time is the Redis server clock', () => {
     const claim = await queue.claim({ max: 10 });
     expect(claim.items).toEqual([]);
     expect(claim.nextRunAt).toBe(scheduled.runAt);
-    expect(Math.abs(claim.now - (await redisNowMs(server.url)))).toBeLessThan(1_000);
+    expect(Math.abs(claim.now - (await redisNowMs(services.redis.url)))).toBeLessThan(1_000);
     expect(await queue.stats()).toMatchObject({ due: 0, scheduled: 2 });
 
     await expect
@@ -51,8 +45,8 @@ describe('time is the Redis server clock', () => {
   });
 
   it('treats an `at` in the past as now', async () => {
-    const queue = createDelayQueue({ redis: connectRedis(server.url), prefix: uniquePrefix('past') });
-    const before = await redisNowMs(server.url);
+    const queue = createDelayQueue({ redis: connectRedis(services.redis.url), prefix: uniquePrefix('past') });
+    const before = await redisNowMs(services.redis.url);
     const { runAt } = await queue.schedule({ payload: 'p', at: new Date('2001-01-01T00:00:00Z') });
     expect(runAt).toBeGreaterThanOrEqual(before);
     expect((await queue.claim()).items).toHaveLength(1);

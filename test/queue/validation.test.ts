@@ -1,23 +1,17 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDelayQueue, HotconfError, type DelayQueue } from '../../src/index.js';
-import { closeAllRedis, connectRedis, uniquePrefix } from '../helpers/redis.js';
-import { startRedisServer, type RedisServer } from '../helpers/services.js';
+import { useServices } from '../helpers/fixtures.js';
+import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
-let server: RedisServer;
+const services = useServices();
 let redis: Redis;
 let queue: DelayQueue;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = connectRedis(server.url);
+  redis = connectRedis(services.redis.url);
   queue = createDelayQueue({ redis, prefix: uniquePrefix('validation'), maxPayloadBytes: 1024 });
   await queue.schedule({ id: 'existing', payload: 'p', delayMs: 60_000 });
-});
-
-afterAll(async () => {
-  await closeAllRedis();
-  await server.dispose();
 });
 
 /** Every key with its full contents, to show a refused call wrote nothing. */

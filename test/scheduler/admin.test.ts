@@ -1,20 +1,14 @@
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDelayQueue, createScheduler, HotconfError, type Scheduler } from '../../src/index.js';
-import { closeAllRedis, connectRedis, uniquePrefix } from '../helpers/redis.js';
-import { startRedisServer, type RedisServer } from '../helpers/services.js';
+import { useServices } from '../helpers/fixtures.js';
+import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
-let server: RedisServer;
+const services = useServices();
 let redis: Redis;
 
-beforeAll(async () => {
-  server = await startRedisServer();
-  redis = connectRedis(server.url);
-});
-
-afterAll(async () => {
-  await closeAllRedis();
-  await server.dispose();
+beforeAll(() => {
+  redis = connectRedis(services.redis.url);
 });
 
 function adminScheduler(prefix = uniquePrefix('admin'), maxMessageBytes?: number): Scheduler {

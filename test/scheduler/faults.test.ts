@@ -1,23 +1,13 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createScheduler, type RequeuedEvent } from '../../src/index.js';
 import { collectMessages } from '../helpers/nsq.js';
-import { closeAllRedis, connectRedis, uniquePrefix } from '../helpers/redis.js';
-import { startNsqd, startRedisServer, type Nsqd, type RedisServer } from '../helpers/services.js';
+import { useServices } from '../helpers/fixtures.js';
+import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
-let redisServer: RedisServer;
-let nsqd: Nsqd;
-
-beforeAll(async () => {
-  [redisServer, nsqd] = await Promise.all([startRedisServer(), startNsqd({ private: true })]);
-});
-
-afterAll(async () => {
-  await closeAllRedis();
-  await Promise.all([redisServer.dispose(), nsqd.dispose()]);
-});
+const services = useServices({ nsqd: true, private: true });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,8 +16,8 @@ describe('faults lose nothing', () => {
     const prefix = uniquePrefix('nsqd-down');
     const topic = `${prefix}.changes`;
     const scheduler = createScheduler({
-      redis: connectRedis(redisServer.url),
-      nsqd: nsqd.tcpAddress,
+      redis: connectRedis(services.redis.url),
+      nsqd: services.nsqd.tcpAddress,
       topic,
       prefix,
       backoffMs: 100,
@@ -38,7 +28,7 @@ describe('faults lose nothing', () => {
     scheduler.on('error', () => {}); // expected while nsqd is down
     await scheduler.start();
 
-    await nsqd.kill();
+    await services.nsqd.kill();
     const killedAt = Date.now();
     const expected: Record<string, number> = {};
     const ids = new Set<string>();
@@ -52,8 +42,8 @@ describe('faults lose nothing', () => {
     expect(requeued.length).toBeGreaterThan(0);
 
     await sleep(5_000 - (Date.now() - killedAt));
-    await nsqd.start();
-    const consumer = await collectMessages(nsqd.tcpAddress, topic);
+    await services.nsqd.start();
+    const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
     await consumer.waitForCount(ids.size, 20_000);
     const received = consumer.messages.map((body) => (JSON.parse(body) as { id: string }).id);
     expect(new Set(received)).toEqual(ids);
@@ -75,13 +65,13 @@ describe('faults lose nothing', () => {
     await once(blackHole, 'listening');
     const { port } = blackHole.address() as { port: number };
 
-    const admin = createScheduler({ redis: connectRedis(redisServer.url), topic, prefix });
+    const admin = createScheduler({ redis: connectRedis(services.redis.url), topic, prefix });
     const ids = new Set<string>();
     for (let i = 0; i < 20; i++) ids.add((await admin.schedule({ key: `k${i}`, value: i })).id);
 
     const doomed = fork(
       new URL('./fixtures/scheduler-process.mjs', import.meta.url),
-      [redisServer.url, `127.0.0.1:${port}`, prefix, topic, String(leaseMs)],
+      [services.redis.url, `127.0.0.1:${port}`, prefix, topic, String(leaseMs)],
       { stdio: 'ignore' },
     );
     await once(doomed, 'message');
@@ -92,10 +82,10 @@ describe('faults lose nothing', () => {
     await once(doomed, 'exit');
     const killedAt = Date.now();
 
-    const consumer = await collectMessages(nsqd.tcpAddress, topic);
+    const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
     const rescuer = createScheduler({
-      redis: connectRedis(redisServer.url),
-      nsqd: nsqd.tcpAddress,
+      redis: connectRedis(services.redis.url),
+      nsqd: services.nsqd.tcpAddress,
       topic,
       prefix,
       leaseMs,

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   createDelayQueue,
   createScheduler,
@@ -7,30 +7,20 @@ import {
   type Scheduler,
 } from '../../src/index.js';
 import { collectMessages } from '../helpers/nsq.js';
-import { closeAllRedis, connectRedis, uniquePrefix } from '../helpers/redis.js';
-import { startNsqd, startRedisServer, type Nsqd, type RedisServer } from '../helpers/services.js';
+import { useServices } from '../helpers/fixtures.js';
+import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
-let redisServer: RedisServer;
-let nsqd: Nsqd;
+const services = useServices({ nsqd: true });
 const running: Scheduler[] = [];
-
-beforeAll(async () => {
-  [redisServer, nsqd] = await Promise.all([startRedisServer(), startNsqd()]);
-});
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((scheduler) => scheduler.stop()));
 });
 
-afterAll(async () => {
-  await closeAllRedis();
-  await Promise.all([redisServer.dispose(), nsqd.dispose()]);
-});
-
 async function startScheduler(prefix: string, topic: string, batchSize = 100): Promise<Scheduler> {
   const scheduler = createScheduler({
-    redis: connectRedis(redisServer.url),
-    nsqd: nsqd.tcpAddress,
+    redis: connectRedis(services.redis.url),
+    nsqd: services.nsqd.tcpAddress,
     topic,
     prefix,
     batchSize,
@@ -44,7 +34,7 @@ describe('the claim → publish → ack loop', () => {
   it('publishes each of 5,000 changes exactly once with 3 schedulers on one prefix', async () => {
     const prefix = uniquePrefix('three');
     const topic = `${prefix}.changes`;
-    const consumer = await collectMessages(nsqd.tcpAddress, topic);
+    const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
     const schedulers = await Promise.all([1, 2, 3].map(() => startScheduler(prefix, topic, 50)));
     const publishedBy = schedulers.map(() => 0);
     schedulers.forEach((scheduler, index) => scheduler.on('published', () => (publishedBy[index]! += 1)));
@@ -84,7 +74,7 @@ describe('the claim → publish → ack loop', () => {
   it('publishes a change due in 1 s on time, and one scheduled for now at once while sleeping on a far-off one', async () => {
     const prefix = uniquePrefix('timing');
     const topic = `${prefix}.changes`;
-    const consumer = await collectMessages(nsqd.tcpAddress, topic);
+    const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
     const scheduler = await startScheduler(prefix, topic);
     const published: PublishedEvent[] = [];
     scheduler.on('published', (event) => published.push(event));
@@ -113,8 +103,8 @@ describe('the claim → publish → ack loop', () => {
     const prefix = uniquePrefix('order');
     const topic = `${prefix}.changes`;
     const scheduler = createScheduler({
-      redis: connectRedis(redisServer.url),
-      nsqd: nsqd.tcpAddress,
+      redis: connectRedis(services.redis.url),
+      nsqd: services.nsqd.tcpAddress,
       topic,
       prefix,
     });
@@ -125,7 +115,7 @@ describe('the claim → publish → ack loop', () => {
     expect(older.effectiveAt).toBeLessThan(newer.effectiveAt);
 
     // A holder claims the older change and stalls; it comes back only after the newer one is in effect.
-    const stalled = createDelayQueue({ redis: connectRedis(redisServer.url), prefix, leaseMs: 700 });
+    const stalled = createDelayQueue({ redis: connectRedis(services.redis.url), prefix, leaseMs: 700 });
     await expect
       .poll(async () => (await stalled.claim()).items.map((item) => item.id), { interval: 20 })
       .toEqual([older.id]);
@@ -143,7 +133,7 @@ describe('the claim → publish → ack loop', () => {
   it('keeps values byte for byte in the snapshot and the envelope: large numbers, [] and unicode', async () => {
     const prefix = uniquePrefix('values');
     const topic = `${prefix}.changes`;
-    const consumer = await collectMessages(nsqd.tcpAddress, topic);
+    const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
     const scheduler = await startScheduler(prefix, topic);
     const values = {
       big: 9007199254740991,

@@ -1,0 +1,29 @@
+import { afterAll, beforeAll } from 'vitest';
+import { closeAllRedis } from './redis.js';
+import { startNsqd, startRedisServer, type Nsqd, type RedisServer } from './services.js';
+
+export interface TestServices {
+  redis: RedisServer;
+  /** Only when `nsqd: true` was asked for. */
+  nsqd: Nsqd;
+}
+
+/**
+ * Starts a redis-server (and an nsqd) before the file's tests and disposes of them, and of every
+ * connection made with connectRedis, after. `private: true` for fault tests that stop or kill them.
+ */
+export function useServices(options: { nsqd?: boolean; private?: boolean } = {}): TestServices {
+  const services = {} as TestServices;
+  beforeAll(async () => {
+    const privately = { private: options.private ?? false };
+    [services.redis, services.nsqd] = await Promise.all([
+      startRedisServer(privately),
+      options.nsqd ? startNsqd(privately) : (undefined as unknown as Nsqd),
+    ]);
+  });
+  afterAll(async () => {
+    await closeAllRedis();
+    await Promise.all([services.redis?.dispose(), services.nsqd?.dispose()]);
+  });
+  return services;
+}
