@@ -7,44 +7,54 @@ export interface ServiceBinaries {
   nsqlookupd: string;
 }
 
-const ENV = {
-  redisServer: 'HOTCONF_REDIS_SERVER_BIN',
-  nsqd: 'HOTCONF_NSQD_BIN',
-  nsqlookupd: 'HOTCONF_NSQLOOKUPD_BIN',
+/** Per binary: the name scripts/ensure-services.sh prints it under, and the variable that carries its path. */
+const BINARIES: Record<keyof ServiceBinaries, { printedAs: string; variable: string }> = {
+  redisServer: { printedAs: 'redis-server', variable: 'HOTCONF_REDIS_SERVER_BIN' },
+  nsqd: { printedAs: 'nsqd', variable: 'HOTCONF_NSQD_BIN' },
+  nsqlookupd: { printedAs: 'nsqlookupd', variable: 'HOTCONF_NSQLOOKUPD_BIN' },
 };
 const ENSURE_SERVICES = fileURLToPath(new URL('../../scripts/ensure-services.sh', import.meta.url));
 
-/**
- * Where redis-server, nsqd and nsqlookupd are. The first call runs scripts/ensure-services.sh (which
- * installs or builds what is missing) and exports the paths in the environment, so child processes and
- * test workers started afterwards reuse them without running it again.
- */
+/** Where redis-server, nsqd and nsqlookupd are: from the environment, else from ensureServiceBinaries(). */
 export function serviceBinaries(): ServiceBinaries {
-  const fromEnv = {
-    redisServer: process.env[ENV.redisServer],
-    nsqd: process.env[ENV.nsqd],
-    nsqlookupd: process.env[ENV.nsqlookupd],
-  };
-  if (fromEnv.redisServer && fromEnv.nsqd && fromEnv.nsqlookupd) return fromEnv as ServiceBinaries;
+  return binariesFromEnvironment() ?? ensureServiceBinaries();
+}
 
+/**
+ * The paths that ensureServiceBinaries() exported, in this process or in an ancestor: vitest's global
+ * setup runs it in the main process, whose environment the test workers (and their children) inherit.
+ */
+export function binariesFromEnvironment(): ServiceBinaries | undefined {
+  const paths = mapBinaries(({ variable }) => process.env[variable]);
+  return paths.redisServer && paths.nsqd && paths.nsqlookupd ? (paths as ServiceBinaries) : undefined;
+}
+
+/** Runs scripts/ensure-services.sh (which installs or builds what is missing) and exports the paths it prints. */
+export function ensureServiceBinaries(): ServiceBinaries {
   const output = execFileSync('bash', [ENSURE_SERVICES], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const printed = Object.fromEntries(
+  const printed = new Map(
     output
       .trim()
       .split('\n')
-      .map((line) => line.split('=') as [string, string]),
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
   );
-  const binaries = {
-    redisServer: printed['redis-server'],
-    nsqd: printed.nsqd,
-    nsqlookupd: printed.nsqlookupd,
+  return mapBinaries(({ printedAs, variable }) => {
+    const path = printed.get(printedAs);
+    if (!path) throw new Error(`scripts/ensure-services.sh printed no ${printedAs}=PATH:\n${output}`);
+    process.env[variable] = path;
+    return path;
+  });
+}
+
+function mapBinaries<T>(
+  map: (binary: { printedAs: string; variable: string }) => T,
+): Record<keyof ServiceBinaries, T> {
+  return {
+    redisServer: map(BINARIES.redisServer),
+    nsqd: map(BINARIES.nsqd),
+    nsqlookupd: map(BINARIES.nsqlookupd),
   };
-  for (const [name, path] of Object.entries(binaries)) {
-    if (!path) throw new Error(`scripts/ensure-services.sh printed no path for ${name}:\n${output}`);
-    process.env[ENV[name as keyof ServiceBinaries]] = path;
-  }
-  return binaries as ServiceBinaries;
 }

@@ -1,26 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const READY_TIMEOUT_MS = 10_000;
+const READY_POLL_MS = 20;
 const LOG_TAIL_CHARS = 2_000;
 
-// Every child this process started, so none outlives it.
+// Children must never outlive this process. The 'exit' handler covers a normal exit, but no handler runs
+// when a signal ends the process (vitest sends SIGTERM, then SIGKILL, to a worker that does not stop; CI
+// kills a run that times out). For that, on Linux, setpriv (util-linux) asks the kernel to SIGKILL the
+// server when its parent dies, then execs the server under the same pid.
 const children = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
-
-// A test worker can be killed without running its 'exit' handlers, so each child's pid is also left in
-// HOTCONF_PID_DIR, where the test run's global teardown kills whatever is still there.
-function registerPid(child: ChildProcess): void {
-  const dir = process.env.HOTCONF_PID_DIR;
-  if (!dir || child.pid === undefined) return;
-  const file = join(dir, String(child.pid));
-  writeFileSync(file, '');
-  child.once('exit', () => rmSync(file, { force: true }));
-}
+const DIE_WITH_PARENT = spawnSync('setpriv', ['--pdeathsig', 'KILL', 'true']).status === 0;
 
 /** A server process that a test can stop, kill and start again with the same command line. */
 export class ManagedProcess {
@@ -34,26 +28,30 @@ export class ManagedProcess {
     private readonly isReady: () => Promise<boolean>,
   ) {}
 
-  get running(): boolean {
-    return this.child !== undefined;
-  }
-
-  /** Starts the process and resolves once `isReady` says it serves; throws with its log otherwise. */
+  /** Starts the process unless it runs; resolves once `isReady` says it serves, throws with its log otherwise. */
   async start(): Promise<void> {
     if (this.child) return;
-    const child = spawn(this.command, this.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdio: StdioOptions = ['ignore', 'pipe', 'pipe'];
+    const child = DIE_WITH_PARENT
+      ? spawn('setpriv', ['--pdeathsig', 'KILL', '--', this.command, ...this.args], { stdio })
+      : spawn(this.command, this.args, { stdio });
     this.child = child;
     children.add(child);
-    registerPid(child);
     this.log = '';
-    const record = (chunk: Buffer): void => {
+    const record = (chunk: Buffer | string): void => {
       this.log = (this.log + chunk.toString()).slice(-LOG_TAIL_CHARS);
     };
     child.stdout?.on('data', record);
     child.stderr?.on('data', record);
-    child.once('exit', () => {
+    const forget = (): void => {
       children.delete(child);
       if (this.child === child) this.child = undefined;
+    };
+    child.once('exit', forget);
+    // Emitted instead of 'exit' when the binary cannot be run at all; unhandled, it would crash the worker.
+    child.once('error', (error) => {
+      record(String(error));
+      forget();
     });
 
     const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -62,7 +60,7 @@ export class ManagedProcess {
         await this.kill();
         throw new Error(`${this.label} did not start (${this.command} ${this.args.join(' ')}):\n${this.log}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(READY_POLL_MS);
     }
   }
 

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import nsq from 'nsqjs';
+
+const CLOSE_TIMEOUT_MS = 1_000;
 
 export interface CollectedMessages {
   /** Bodies in arrival order. */
@@ -8,7 +12,11 @@ export interface CollectedMessages {
   close(): Promise<void>;
 }
 
-/** Consumes a topic on its own ephemeral channel and keeps every body; each message is finished. */
+/**
+ * Consumes a topic (by default on an ephemeral channel of its own) and keeps every body; each message
+ * is finished. Resolves once nsqd has acknowledged the subscription, so the channel exists and gets a
+ * copy of everything published afterwards; rejects if nsqd cannot be reached.
+ */
 export async function collectMessages(
   tcpAddress: string,
   topic: string,
@@ -21,9 +29,13 @@ export async function collectMessages(
     messages.push(message.body.toString());
     message.finish();
   });
-  const connected = new Promise((resolve) => reader.once('nsqd_connected', resolve));
+  const subscribed = once(reader, 'ready'); // rejects on the first 'error'
   reader.connect();
-  await connected;
+  await subscribed.catch((error: unknown) => {
+    reader.close();
+    throw error;
+  });
+
   return {
     messages,
     async waitForCount(count, timeoutMs) {
@@ -31,41 +43,37 @@ export async function collectMessages(
       while (messages.length < count) {
         if (Date.now() > deadline)
           throw new Error(`received ${messages.length} of ${count} messages on ${topic}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await sleep(10);
       }
     },
     async close() {
       const closed = new Promise((resolve) => reader.once('nsqd_closed', resolve));
       reader.close();
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      // No 'nsqd_closed' comes when the connection was already gone (a test stopped nsqd).
+      await Promise.race([closed, sleep(CLOSE_TIMEOUT_MS)]);
     },
   };
 }
 
-async function nsqdHttp(httpAddress: string, path: string, body?: string): Promise<string> {
-  const response = await fetch(`http://${httpAddress}${path}`, { method: 'POST', body: body ?? null });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`nsqd ${path} answered ${response.status}: ${text}`);
-  return text;
-}
-
 export async function createTopic(httpAddress: string, topic: string): Promise<void> {
-  await nsqdHttp(httpAddress, `/topic/create?topic=${encodeURIComponent(topic)}`);
+  await nsqdHttp(httpAddress, 'POST', `/topic/create?topic=${encodeURIComponent(topic)}`);
 }
 
 /** Publishes one raw body, bypassing hotconf (for malformed, out-of-order or duplicate envelopes). */
 export async function publishRaw(httpAddress: string, topic: string, body: string): Promise<void> {
-  await nsqdHttp(httpAddress, `/pub?topic=${encodeURIComponent(topic)}`, body);
+  await nsqdHttp(httpAddress, 'POST', `/pub?topic=${encodeURIComponent(topic)}`, body);
 }
 
 export interface TopicStats {
+  /** Messages the topic received since nsqd started. */
   messageCount: number;
   channels: { name: string; depth: number; inFlight: number }[];
 }
 
+/** The topic's counters, or undefined when nsqd does not know the topic. */
 export async function topicStats(httpAddress: string, topic: string): Promise<TopicStats | undefined> {
-  const response = await fetch(`http://${httpAddress}/stats?format=json&topic=${encodeURIComponent(topic)}`);
-  const stats = (await response.json()) as {
+  const text = await nsqdHttp(httpAddress, 'GET', `/stats?format=json&topic=${encodeURIComponent(topic)}`);
+  const stats = JSON.parse(text) as {
     topics: {
       topic_name: string;
       message_count: number;
@@ -76,10 +84,22 @@ export async function topicStats(httpAddress: string, topic: string): Promise<To
   if (!found) return undefined;
   return {
     messageCount: found.message_count,
-    channels: found.channels.map((c) => ({
-      name: c.channel_name,
-      depth: c.depth,
-      inFlight: c.in_flight_count,
+    channels: found.channels.map((channel) => ({
+      name: channel.channel_name,
+      depth: channel.depth,
+      inFlight: channel.in_flight_count,
     })),
   };
+}
+
+async function nsqdHttp(
+  httpAddress: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: string,
+): Promise<string> {
+  const response = await fetch(`http://${httpAddress}${path}`, { method, body: body ?? null });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`nsqd ${method} ${path} answered ${response.status}: ${text}`);
+  return text;
 }

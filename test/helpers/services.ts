@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ export interface ManagedService {
   /** SIGKILL; resolves when the process exited. */
   kill(): Promise<void>;
   restart(): Promise<void>;
-  /** Stops it if running and removes its temp dir; safe to call twice. */
+  /** Kills it if running and removes its temp dir; safe to call twice. */
   dispose(): Promise<void>;
 }
 
@@ -52,14 +53,14 @@ export async function startRedisServer(options: { private?: boolean } = {}): Pro
     const { hostname, port } = new URL(external);
     return { ...externalService('redis-server'), url: external, host: hostname, port: Number(port || 6379) };
   }
-  const port = await freePort();
+  const { port } = await freePorts('port');
   const dir = await mkdtemp(join(tmpdir(), 'hotconf-redis-'));
   const args = ['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir];
-  const process_ = new ManagedProcess('redis-server', serviceBinaries().redisServer, args, () =>
+  const server = new ManagedProcess('redis-server', serviceBinaries().redisServer, args, () =>
     redisAnswers(port),
   );
-  await process_.start();
-  return { ...privateService(process_, dir), url: `redis://${HOST}:${port}`, host: HOST, port };
+  await server.start();
+  return { ...privateService(server, dir), url: `redis://${HOST}:${port}`, host: HOST, port };
 }
 
 export async function startNsqd(
@@ -67,12 +68,12 @@ export async function startNsqd(
 ): Promise<Nsqd> {
   const external = process.env.NSQD_TCP_ADDRESS;
   if (external && !options.private) {
-    const tcpPort = Number(external.split(':')[1]);
-    const httpAddress = process.env.NSQD_HTTP_ADDRESS ?? `${external.split(':')[0]}:${tcpPort + 1}`;
-    const httpPort = Number(httpAddress.split(':')[1]);
+    const [host, tcpPort] = hostAndPort(external);
+    const httpAddress = process.env.NSQD_HTTP_ADDRESS ?? `${host}:${tcpPort + 1}`;
+    const [, httpPort] = hostAndPort(httpAddress);
     return { ...externalService('nsqd'), tcpAddress: external, httpAddress, tcpPort, httpPort };
   }
-  const [tcpPort, httpPort] = [await freePort(), await freePort()];
+  const { tcpPort, httpPort } = await freePorts('tcpPort', 'httpPort');
   const dir = await mkdtemp(join(tmpdir(), 'hotconf-nsqd-'));
   const args = [
     `--tcp-address=${HOST}:${tcpPort}`,
@@ -82,12 +83,10 @@ export async function startNsqd(
     ...(options.args ?? []),
   ];
   const httpAddress = `${HOST}:${httpPort}`;
-  const process_ = new ManagedProcess('nsqd', serviceBinaries().nsqd, args, () =>
-    httpPingAnswers(httpAddress),
-  );
-  await process_.start();
+  const server = new ManagedProcess('nsqd', serviceBinaries().nsqd, args, () => httpPingAnswers(httpAddress));
+  await server.start();
   return {
-    ...privateService(process_, dir),
+    ...privateService(server, dir),
     tcpAddress: `${HOST}:${tcpPort}`,
     httpAddress,
     tcpPort,
@@ -96,32 +95,33 @@ export async function startNsqd(
 }
 
 export async function startNsqlookupd(): Promise<Nsqlookupd> {
-  const [tcpPort, httpPort] = [await freePort(), await freePort()];
+  const { tcpPort, httpPort } = await freePorts('tcpPort', 'httpPort');
   const httpAddress = `${HOST}:${httpPort}`;
   const args = [
     `--tcp-address=${HOST}:${tcpPort}`,
     `--http-address=${httpAddress}`,
     `--broadcast-address=${HOST}`,
   ];
-  const process_ = new ManagedProcess('nsqlookupd', serviceBinaries().nsqlookupd, args, () =>
+  const server = new ManagedProcess('nsqlookupd', serviceBinaries().nsqlookupd, args, () =>
     httpPingAnswers(httpAddress),
   );
-  await process_.start();
-  return { tcpAddress: `${HOST}:${tcpPort}`, httpAddress, dispose: () => process_.kill() };
+  await server.start();
+  return { tcpAddress: `${HOST}:${tcpPort}`, httpAddress, dispose: () => server.kill() };
 }
 
-function privateService(process_: ManagedProcess, dir: string): ManagedService {
+function privateService(server: ManagedProcess, dir: string): ManagedService {
   return {
     external: false,
-    start: () => process_.start(),
-    stop: () => process_.stop(),
-    kill: () => process_.kill(),
+    start: () => server.start(),
+    stop: () => server.stop(),
+    kill: () => server.kill(),
     restart: async () => {
-      await process_.stop();
-      await process_.start();
+      await server.stop();
+      await server.start();
     },
     dispose: async () => {
-      await process_.kill();
+      // SIGKILL rather than SIGTERM: nothing is kept, and it cannot hang on a server a test paused.
+      await server.kill();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -142,13 +142,20 @@ function externalService(name: string): ManagedService {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, HOST);
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** A free loopback port per name (bound to port 0); all are held open until every one is known, so they differ. */
+async function freePorts<Name extends string>(...names: Name[]): Promise<Record<Name, number>> {
+  const listeners = names.map((name) => ({ name, server: createServer().listen(0, HOST) }));
+  await Promise.all(listeners.map(({ server }) => once(server, 'listening')));
+  const ports = Object.fromEntries(
+    listeners.map(({ name, server }) => [name, (server.address() as AddressInfo).port]),
+  );
+  await Promise.all(listeners.map(({ server }) => new Promise((resolve) => server.close(resolve))));
+  return ports as Record<Name, number>;
+}
+
+function hostAndPort(address: string): [string, number] {
+  const separator = address.lastIndexOf(':');
+  return [address.slice(0, separator), Number(address.slice(separator + 1))];
 }
 
 async function redisAnswers(port: number): Promise<boolean> {
