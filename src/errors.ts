@@ -6,7 +6,9 @@ export type HotconfErrorCode =
   | 'E_NOT_PENDING'
   | 'E_PUBLISH_FAILED'
   | 'E_TIMEOUT'
-  | 'E_REDIS';
+  | 'E_REDIS'
+  | 'E_MALFORMED_MESSAGE'
+  | 'E_REJECTED';
 
 /** The one error type hotconf throws on purpose. `code` is stable across versions. */
 export class HotconfError extends Error {

@@ -26,3 +26,15 @@ export type {
 export type { ChangeSetInput, ConfigChange } from './config/changes.js';
 export type { Envelope, EnvelopeChange } from './config/envelope.js';
 export type { Version } from './config/version.js';
+export { createConfigSubscriber, ConfigSubscriber } from './subscriber/subscriber.js';
+export type {
+  ChangeEvent,
+  ConfigSource,
+  ConfigSubscriberOptions,
+  ReadyResult,
+  RejectedEvent,
+  StaleEvent,
+  SubscriberEvents,
+  SubscriberStats,
+} from './subscriber/types.js';
+export type { FrozenConfig } from './subscriber/config-state.js';

@@ -1,3 +1,4 @@
+import { HotconfError } from '../errors.js';
 import type { NormalizedChange } from './changes.js';
 
 /** The NSQ message body: one scheduled change set (DESIGN.md, "Message envelope"). */
@@ -38,4 +39,48 @@ export function maxEnvelopeBytes(id: string, changes: readonly NormalizedChange[
   return Buffer.byteLength(
     envelopeJson({ id, seq: widest, effectiveAt: widest, publishedAt: widest, changes }),
   );
+}
+
+/**
+ * Parses an NSQ message body and checks that it is an envelope v1 a subscriber can apply: throws
+ * E_MALFORMED_MESSAGE for bad JSON, an unknown `v`, a missing or mistyped field, or a key that appears twice.
+ */
+export function parseEnvelope(body: string): Envelope {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw malformed(`not JSON (${(error as Error).message})`);
+  }
+  if (!isRecord(parsed)) throw malformed('not a JSON object');
+  if (parsed.v !== 1) throw malformed(`unknown envelope version ${JSON.stringify(parsed.v)}`);
+  const { id, seq, effectiveAt, publishedAt, changes } = parsed;
+  if (typeof id !== 'string' || id.length === 0) throw malformed('id must be a non-empty string');
+  for (const [name, value] of Object.entries({ seq, effectiveAt, publishedAt })) {
+    if (!Number.isSafeInteger(value) || (value as number) < 0) {
+      throw malformed(`${name} must be a non-negative integer`);
+    }
+  }
+  if (!Array.isArray(changes) || changes.length === 0) throw malformed('changes must be a non-empty array');
+  const keys = new Set<string>();
+  for (const change of changes) {
+    if (!isRecord(change) || typeof change.key !== 'string' || change.key.length === 0) {
+      throw malformed('every change needs a non-empty string key');
+    }
+    if (keys.has(change.key)) throw malformed(`key ${JSON.stringify(change.key)} appears twice`);
+    keys.add(change.key);
+    const deletes = change.deleted === true;
+    if (deletes === 'value' in change) {
+      throw malformed(`change ${JSON.stringify(change.key)} needs either a value or deleted: true`);
+    }
+  }
+  return parsed as unknown as Envelope;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function malformed(problem: string): HotconfError {
+  return new HotconfError('E_MALFORMED_MESSAGE', `malformed envelope: ${problem}`);
 }

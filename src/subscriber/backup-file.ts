@@ -1,0 +1,106 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { ConfigSnapshot } from '../config/snapshot.js';
+import { parseStoredVersion } from '../config/version.js';
+
+export interface BackupFileOptions {
+  path: string;
+  /** Saves within this time are written together. */
+  delayMs: number;
+  /** What to write: read when the write happens, so it is the latest. */
+  read(): ConfigSnapshot;
+  onError(error: Error): void;
+}
+
+const FORMAT = 'hotconf-backup/1';
+const STORED_VERSION = /^\d+:\d+$/;
+
+/**
+ * The last good config on disk, served when Redis is down at start. Written to a temp file that is then
+ * renamed over the old one, so a crash mid-write leaves the previous backup whole; and at most once per
+ * `delayMs`, so a burst of changes makes one write.
+ */
+export class BackupFile {
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: BackupFileOptions) {}
+
+  /** The saved config; undefined when there is no file. Throws when the file is not a backup. */
+  async load(): Promise<ConfigSnapshot | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.options.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    return parseBackup(text, this.options.path);
+  }
+
+  /** Schedules a write within `delayMs`; calls until then share it. */
+  saveSoon(): void {
+    this.dirty = true;
+    this.timer ??= setTimeout(() => void this.flush(), this.options.delayMs).unref();
+  }
+
+  /** Writes now what `saveSoon` scheduled, if anything; resolves once it is on disk. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.dirty) {
+      this.dirty = false;
+      this.writing = this.writing.then(() => this.write()).catch(this.options.onError);
+    }
+    await this.writing;
+  }
+
+  private async write(): Promise<void> {
+    const { revision, values, versions } = this.options.read();
+    const stored = Object.fromEntries(
+      Object.entries(versions).map(([key, { effectiveAt, seq }]) => [key, `${effectiveAt}:${seq}`]),
+    );
+    const text = JSON.stringify({
+      format: FORMAT,
+      savedAt: new Date().toISOString(),
+      revision,
+      values,
+      versions: stored,
+    });
+    const temporary = `${this.options.path}.${process.pid}.tmp`;
+    await mkdir(dirname(this.options.path), { recursive: true });
+    await writeFile(temporary, text);
+    await rename(temporary, this.options.path);
+  }
+}
+
+function parseBackup(text: string, path: string): ConfigSnapshot {
+  const backup = JSON.parse(text) as Partial<{
+    format: string;
+    revision: number;
+    values: Record<string, unknown>;
+    versions: Record<string, string>;
+  }>;
+  const { revision, values, versions } = backup;
+  if (
+    backup.format !== FORMAT ||
+    !Number.isSafeInteger(revision) ||
+    !isObject(values) ||
+    !isObject(versions) ||
+    !Object.values(versions).every((stored) => typeof stored === 'string' && STORED_VERSION.test(stored))
+  ) {
+    throw new Error(`${path} is not a ${FORMAT} file`);
+  }
+  return {
+    revision: revision as number,
+    values,
+    versions: Object.fromEntries(
+      Object.entries(versions).map(([key, stored]) => [key, parseStoredVersion(stored)]),
+    ),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
