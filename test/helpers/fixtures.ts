@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { closeAllRedis } from './redis.js';
-import { startNsqd, startRedisServer, type Nsqd, type RedisServer } from './services.js';
+import { startNsqd, startRedisServer, type Nsqd, type RedisServer } from '../../local-services/services.js';
 
 export interface TestServices {
   redis: RedisServer;

@@ -1,4 +1,4 @@
-import { ensureServiceBinaries } from './binaries.js';
+import { ensureServiceBinaries } from '../../local-services/binaries.js';
 
 // Runs once per test run, in vitest's main process, before any test worker starts: installs or builds
 // the service binaries in one place (never concurrently from parallel workers) and exports their paths,

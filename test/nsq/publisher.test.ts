@@ -3,7 +3,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NsqPublisher, splitIntoMpubBodies, type NsqPublisherOptions } from '../../src/nsq/publisher.js';
 import { collectMessages } from '../helpers/nsq.js';
-import { startNsqd, type Nsqd } from '../helpers/services.js';
+import { startNsqd, type Nsqd } from '../../local-services/services.js';
 
 // An nsqjs 'error' event without a listener would be an uncaught exception; vitest fails the run on
 // any, so every fault test below also proves that the process survives the fault.

@@ -13,7 +13,7 @@ const BINARIES: Record<keyof ServiceBinaries, { printedAs: string; variable: str
   nsqd: { printedAs: 'nsqd', variable: 'HOTCONF_NSQD_BIN' },
   nsqlookupd: { printedAs: 'nsqlookupd', variable: 'HOTCONF_NSQLOOKUPD_BIN' },
 };
-const ENSURE_SERVICES = fileURLToPath(new URL('../../scripts/ensure-services.sh', import.meta.url));
+const ENSURE_SERVICES = fileURLToPath(new URL('../scripts/ensure-services.sh', import.meta.url));
 
 /** Where redis-server, nsqd and nsqlookupd are: from the environment, else from ensureServiceBinaries(). */
 export function serviceBinaries(): ServiceBinaries {

@@ -4,10 +4,10 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { binariesFromEnvironment } from './binaries.js';
-import { collectMessages, createTopic, publishRaw, topicStats } from './nsq.js';
-import { closeAllRedis, connectRedis } from './redis.js';
-import { startNsqd, startNsqlookupd, startRedisServer } from './services.js';
+import { binariesFromEnvironment } from '../../local-services/binaries.js';
+import { collectMessages, createTopic, publishRaw, topicStats } from '../helpers/nsq.js';
+import { closeAllRedis, connectRedis } from '../helpers/redis.js';
+import { startNsqd, startNsqlookupd, startRedisServer } from '../../local-services/services.js';
 
 // Read at import, before any test here could run ensure-services.sh itself: what is set now was inherited.
 const binariesInheritedFromGlobalSetup = binariesFromEnvironment();
@@ -163,7 +163,7 @@ describe('startNsqd', () => {
 
 describe('a service', () => {
   it('dies with the process that started it, even when that process is SIGKILLed', async () => {
-    const services = new URL('./services.ts', import.meta.url).href;
+    const services = new URL('../../local-services/services.ts', import.meta.url).href;
     const owner = spawn(
       process.execPath,
       [
