@@ -13,7 +13,10 @@ export interface RedisConnection {
 export function connectRedis(redis: RedisOption | undefined): RedisConnection {
   if (typeof redis === 'string') {
     if (!/^rediss?:\/\//.test(redis)) throw invalidArgument(`redis must be a redis:// URL (got "${redis}")`);
-    return { client: new Redis(redis), owned: true };
+    const client = new Redis(redis);
+    // Without a listener ioredis prints every failed reconnect; the commands that fail report the outage.
+    client.on('error', () => {});
+    return { client, owned: true };
   }
   if (isRedisClient(redis)) return { client: redis, owned: false };
   throw invalidArgument('redis must be an ioredis instance or a redis:// URL');

@@ -113,6 +113,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
    * with E_CLOSED when closed.
    */
   async ready({ timeoutMs = DEFAULT_READY_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<ReadyResult> {
+    if (this.closed) throw closedError();
     await withTimeout(
       this.loaded,
       timeoutMs,
@@ -143,7 +144,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
   private async shutDown(): Promise<void> {
     this.closed = true;
     clearTimeout(this.refreshTimer);
-    this.settleLoaded(new HotconfError('E_CLOSED', 'the config subscriber was closed'));
+    this.settleLoaded(closedError());
     await this.subscription.close();
     await this.backup?.flush();
     await releaseRedis(this.redis);
@@ -334,6 +335,10 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
       this.logger.error({ err: thrown }, "hotconf: an 'error' listener threw");
     }
   }
+}
+
+function closedError(): HotconfError {
+  return new HotconfError('E_CLOSED', 'the config subscriber was closed');
 }
 
 /** What validate said against a config: undefined when it accepted it. */

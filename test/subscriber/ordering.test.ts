@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { RejectedEvent } from '../../src/index.js';
+import { useServices } from '../helpers/fixtures.js';
+import { publishRaw } from '../helpers/nsq.js';
+import { useDeployments } from './fixtures.js';
+
+const services = useServices({ nsqd: true });
+const deployment = useDeployments(services);
+
+/** An envelope v1 as the scheduler publishes it, for publishing straight to the topic. */
+function envelope(id: string, seq: number, effectiveAt: number, changes: unknown[]): string {
+  return JSON.stringify({ v: 1, id, seq, effectiveAt, publishedAt: effectiveAt, changes });
+}
+
+describe('version order', () => {
+  it('drops out-of-order and duplicate envelopes and applies a newer one', async () => {
+    const { topic, startScheduler, subscribe } = deployment('order');
+    const scheduler = await startScheduler();
+    const subscriber = subscribe('svc');
+    await subscriber.ready();
+    const { id, seq, effectiveAt } = await scheduler.schedule({ key: 'mode', value: 'new' });
+    await expect.poll(() => subscriber.get('mode')).toBe('new');
+    const publish = (body: string): Promise<void> => publishRaw(services.nsqd.httpAddress, topic, body);
+
+    // Older by time, older by seq at the same time, and the very same envelope again.
+    await publish(envelope('older', seq + 100, effectiveAt - 1, [{ key: 'mode', value: 'old' }]));
+    await publish(envelope('same-time', seq - 1, effectiveAt, [{ key: 'mode', deleted: true }]));
+    await publish(envelope(id, seq, effectiveAt, [{ key: 'mode', value: 'new' }]));
+    await expect.poll(() => subscriber.stats.dropped).toBe(3);
+    expect(subscriber.getAll()).toEqual({ mode: 'new' });
+
+    // The same path does apply what is newer, so the drops above were decided by version.
+    await publish(envelope('newer', seq, effectiveAt + 1, [{ key: 'mode', value: 'newest' }]));
+    await expect.poll(() => subscriber.get('mode')).toBe('newest');
+    expect(subscriber.stats).toMatchObject({ applied: 2, dropped: 3, malformed: 0 });
+  });
+
+  it('keeps a key deleted by a newer tombstone', async () => {
+    const { topic, subscribe } = deployment('tombstone');
+    const subscriber = subscribe('svc');
+    await subscriber.ready();
+    const publish = (body: string): Promise<void> => publishRaw(services.nsqd.httpAddress, topic, body);
+    await publish(envelope('delete', 5, 2_000, [{ key: 'flag', deleted: true }]));
+    await publish(envelope('set-earlier', 9, 1_000, [{ key: 'flag', value: true }]));
+    await expect.poll(() => subscriber.stats.dropped).toBe(1);
+    expect(subscriber.getAll()).toEqual({});
+  });
+});
+
+describe('bad changes and bad messages', () => {
+  it('keeps the last good config when validate throws or returns false', async () => {
+    const { startScheduler, subscribe } = deployment('validate');
+    const scheduler = await startScheduler();
+    const subscriber = subscribe('svc', {
+      validate: (config) => {
+        if (config.limit !== undefined && typeof config.limit !== 'number')
+          throw new Error('limit: not a number');
+        return config.limit === undefined || (config.limit as number) >= 0;
+      },
+    });
+    await subscriber.ready();
+    const rejected: RejectedEvent[] = [];
+    subscriber.on('rejected', (event) => rejected.push(event));
+
+    await scheduler.schedule({ key: 'limit', value: 5 });
+    await expect.poll(() => subscriber.get('limit')).toBe(5);
+    const bad = await scheduler.schedule({ key: 'limit', value: -1 });
+    const worse = await scheduler.schedule({ key: 'limit', value: 'lots' });
+    await expect.poll(() => rejected.length).toBe(2);
+    expect(subscriber.get('limit')).toBe(5);
+    expect(rejected[0]).toMatchObject({ id: bad.id, keys: ['limit'], reason: { code: 'E_REJECTED' } });
+    expect(rejected[1]).toMatchObject({ id: worse.id, reason: { message: 'limit: not a number' } });
+
+    await scheduler.schedule({ key: 'limit', value: 7 });
+    await expect.poll(() => subscriber.get('limit')).toBe(7);
+    expect(subscriber.stats).toMatchObject({ applied: 2, rejected: 2 });
+  });
+
+  it('finishes, counts and reports malformed messages and goes on', async () => {
+    const { topic, startScheduler, subscribe } = deployment('malformed');
+    const scheduler = await startScheduler();
+    const subscriber = subscribe('svc');
+    const errors: Error[] = [];
+    subscriber.on('error', (error) => errors.push(error));
+    await subscriber.ready();
+    const publish = (body: string): Promise<void> => publishRaw(services.nsqd.httpAddress, topic, body);
+
+    await publish('not json {');
+    await publish(JSON.stringify({ v: 2, id: 'future', changes: [] }));
+    await publish(envelope('no-value', 1, 1, [{ key: 'k' }]));
+    await publish(
+      envelope('twice', 1, 1, [
+        { key: 'k', value: 1 },
+        { key: 'k', value: 2 },
+      ]),
+    );
+    await scheduler.schedule({ key: 'after', value: 'still works' });
+
+    await expect.poll(() => subscriber.get('after')).toBe('still works');
+    expect(subscriber.stats.malformed).toBe(4);
+    expect(errors.map((error) => (error as { code?: string }).code)).toEqual(
+      Array(4).fill('E_MALFORMED_MESSAGE'),
+    );
+    expect(subscriber.getAll()).toEqual({ after: 'still works' });
+  });
+});
