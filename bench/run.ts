@@ -6,7 +6,9 @@ import { parseBenchArgs } from './lib/args.js';
 import type { BenchContext } from './lib/context.js';
 import { machineInfo } from './lib/machine.js';
 import { runClaimPhase } from './phases/claim.js';
+import { runEndToEndPhase } from './phases/end-to-end.js';
 import { runNaivePhase } from './phases/naive.js';
+import { runScalingPhase } from './phases/scaling.js';
 
 const args = parseBenchArgs(process.argv.slice(2));
 const startedAt = Date.now();
@@ -28,15 +30,27 @@ try {
   const machine = await machineInfo(admin, nsqd.httpAddress);
   const claim = await inOrder(runClaimPhase);
   const naive = await inOrder(runNaivePhase);
+  const scaling = await inOrder(runScalingPhase);
+  const endToEnd = await inOrder(runEndToEndPhase);
   const results = {
     date: new Date(startedAt).toISOString(),
     mode: args.quick ? 'quick' : 'full',
     machine,
     claim: claim.claim,
     claimAck: claim.claimAck,
+    endToEnd: {
+      opsPerSec: endToEnd.opsPerSec,
+      schedulers: endToEnd.schedulers,
+      batchSize: endToEnd.batchSize,
+      maxInFlight: endToEnd.maxInFlight,
+    },
     naive,
     hotconf: { duplicates: claim.duplicates },
-    details: { claim: { backlog: claim.backlog, runs: claim.runs } },
+    details: {
+      claim: { backlog: claim.backlog, runs: claim.runs },
+      scaling,
+      endToEnd: { changes: endToEnd.changes, runs: endToEnd.runs },
+    },
     wallTimeSec: Math.round((Date.now() - startedAt) / 1000),
   };
   await mkdir(dirname(args.out), { recursive: true });

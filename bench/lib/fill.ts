@@ -1,4 +1,4 @@
-import { createDelayQueue } from 'hotconf';
+import { createDelayQueue, type ChangeSetInput, type Scheduler, type ScheduleOptions } from 'hotconf';
 import { forEachWindowed } from './windowed.js';
 
 /** What every filled item carries: a 64-byte payload, about the size of a small config change. */
@@ -20,4 +20,16 @@ export async function fillQueue(
   } finally {
     await queue.close();
   }
+}
+
+/** Schedules `count` change sets through `scheduler.schedule`, 1,000 at a time. Not timed. */
+export async function fillScheduler(
+  scheduler: Scheduler,
+  count: number,
+  change: (index: number) => { change: ChangeSetInput; options?: ScheduleOptions },
+): Promise<void> {
+  await forEachWindowed(count, 1000, (index) => {
+    const next = change(index);
+    return scheduler.schedule(next.change, next.options);
+  });
 }
