@@ -1,0 +1,46 @@
+import type { ChangeSetInput, ConfigChange } from '../../index.js';
+import { connectionSettings, parseCommand } from '../args.js';
+import type { Command } from '../command.js';
+import { withScheduler } from '../connect.js';
+import { print, time } from '../output.js';
+import { UsageError } from '../usage.js';
+import { parseAssignment, parseWhen } from '../values.js';
+
+export const schedule: Command = {
+  name: 'schedule',
+  summary: 'schedule a config change (KEY=VALUE ...) for a time',
+  synopsis: 'hotconf schedule KEY=VALUE... [--delete KEY]... [--at ISO | --in DURATION] [--id ID]',
+  description: `Schedules one change set: every KEY=VALUE and --delete KEY, applied together. VALUE is
+JSON when it parses as JSON (limit=5, on=true, flags={"a":1}), else the text itself (switch=on).
+Without --at or --in the change is due now.`,
+  options: `  --at ISO          when, as an ISO date-time with a zone: 2026-12-01T00:00:00Z
+  --in DURATION     when, from now by the Redis clock: 500ms, 10s, 5m, 2h, 1d
+  --delete KEY      delete KEY (repeatable)
+  --id ID           a stable id, so that scheduling again does nothing`,
+  async run(argv) {
+    const options = {
+      at: { type: 'string' },
+      in: { type: 'string' },
+      delete: { type: 'string', multiple: true },
+      id: { type: 'string' },
+    } as const;
+    const { values, positionals } = parseCommand(argv, options, 'many');
+    const changes: ConfigChange[] = [
+      ...positionals.map(parseAssignment),
+      ...(values.delete ?? []).map((key) => ({ key, deleted: true as const })),
+    ];
+    const [first] = changes;
+    if (!first) throw new UsageError('missing KEY=VALUE (or --delete KEY)');
+    const input: ChangeSetInput = changes.length === 1 ? first : { changes };
+    const when = parseWhen(values, false);
+    const settings = connectionSettings(values);
+    const scheduled = await withScheduler(settings, (scheduler) =>
+      scheduler.schedule(input, { ...when, id: values.id }),
+    );
+    print(
+      values.json,
+      scheduled,
+      () => `scheduled ${scheduled.id} (seq ${scheduled.seq}) for ${time(scheduled.effectiveAt)}`,
+    );
+  },
+};

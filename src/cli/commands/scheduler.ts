@@ -1,0 +1,50 @@
+import { createScheduler } from '../../index.js';
+import { connectionSettings, parseCommand } from '../args.js';
+import type { Command } from '../command.js';
+import { fromFlags } from '../connect.js';
+import { print, warn } from '../output.js';
+import { untilSignal } from '../signals.js';
+
+export const scheduler: Command = {
+  name: 'scheduler',
+  summary: 'run a scheduler: publish changes to NSQ as they fall due',
+  synopsis: 'hotconf scheduler',
+  description: `Runs the claim → publish → acknowledge loop until SIGINT or SIGTERM, then finishes the
+batches in flight, gives back what it holds and exits 0. Any number of schedulers may run on one
+prefix. Prints a line per event: started, published, requeued, stopped; errors go to stderr.`,
+  async run(argv) {
+    const { values } = parseCommand(argv, {});
+    const { redisUrl, nsqd, topic, prefix } = connectionSettings(values);
+    const running = fromFlags(() => createScheduler({ redis: redisUrl, nsqd, topic, prefix }));
+    running.on('published', (event) =>
+      print(
+        values.json,
+        { event: 'published', ...event },
+        () => `published ${event.id} (seq ${event.seq}), ${event.lagMs} ms late`,
+      ),
+    );
+    running.on('requeued', ({ ids, attempt, delayMs, error }) =>
+      print(
+        values.json,
+        { event: 'requeued', ids, attempt, delayMs, error: error.message },
+        () =>
+          `requeued ${ids.length} change(s) after attempt ${attempt}, retry in ${delayMs} ms: ${error.message}`,
+      ),
+    );
+    running.on('error', warn);
+    const signalled = untilSignal();
+    try {
+      await running.start();
+      print(
+        values.json,
+        { event: 'started', prefix, topic },
+        () => `scheduler started (prefix ${prefix}, topic ${topic})`,
+      );
+      const signal = await signalled;
+      print(values.json, { event: 'stopping', signal }, () => `${signal}: stopping`);
+    } finally {
+      await running.stop();
+    }
+    print(values.json, { event: 'stopped' }, () => 'scheduler stopped');
+  },
+};

@@ -1,0 +1,40 @@
+import { Redis } from 'ioredis';
+import { createScheduler, HotconfError, type Scheduler } from '../index.js';
+import type { ConnectionSettings } from './args.js';
+import { UsageError } from './usage.js';
+
+/** Client options all come from flags, so a client that refuses its options is a usage error. */
+export function fromFlags<T>(create: () => T): T {
+  try {
+    return create();
+  } catch (error) {
+    if (error instanceof HotconfError && error.code === 'E_INVALID_ARGUMENT')
+      throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Runs one admin call on a scheduler that is never started. Its Redis connection does not retry: a
+ * one-shot command should fail at once when Redis is unreachable, where a URL would make ioredis
+ * reconnect for ever.
+ */
+export async function withScheduler<T>(
+  settings: ConnectionSettings,
+  use: (scheduler: Scheduler) => Promise<T>,
+): Promise<T> {
+  const redis = new Redis(settings.redisUrl, { lazyConnect: true, retryStrategy: () => null });
+  let lastError: Error | undefined; // connect() itself only says "Connection is closed."
+  redis.on('error', (error: Error) => (lastError = error));
+  try {
+    const scheduler = fromFlags(() =>
+      createScheduler({ redis, topic: settings.topic, prefix: settings.prefix }),
+    );
+    await redis.connect().catch((error: Error) => {
+      throw new Error(`cannot connect to Redis at ${settings.redisUrl}: ${(lastError ?? error).message}`);
+    });
+    return await use(scheduler);
+  } finally {
+    redis.disconnect();
+  }
+}

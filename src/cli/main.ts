@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+import { HotconfError } from '../index.js';
+import type { Command } from './command.js';
+import { cancel } from './commands/cancel.js';
+import { current } from './commands/current.js';
+import { pending } from './commands/pending.js';
+import { reschedule } from './commands/reschedule.js';
+import { schedule } from './commands/schedule.js';
+import { scheduler } from './commands/scheduler.js';
+import { stats } from './commands/stats.js';
+import { watch } from './commands/watch.js';
+import { oneLine } from './output.js';
+import { commandHelp, mainHelp, UsageError } from './usage.js';
+
+const COMMANDS: readonly Command[] = [
+  schedule,
+  cancel,
+  reschedule,
+  pending,
+  current,
+  stats,
+  watch,
+  scheduler,
+];
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h') {
+    process.stdout.write(mainHelp(COMMANDS));
+    return;
+  }
+  if (name === undefined) throw new UsageError("missing command (see 'hotconf --help')");
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) throw new UsageError(`unknown command "${name}" (see 'hotconf --help')`);
+  // Before parsing, so that help works even beside words the command would refuse.
+  const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (flags.includes('--help') || flags.includes('-h')) {
+    process.stdout.write(commandHelp(command));
+    return;
+  }
+  await command.run(rest).catch((error: unknown) => {
+    if (error instanceof UsageError) throw new UsageError(`${error.message} (see 'hotconf ${name} --help')`);
+    throw error;
+  });
+}
+
+/** Exit codes: 0 done, 1 the command failed, 2 the command line was wrong. */
+function fail(error: unknown): void {
+  const message =
+    error instanceof HotconfError
+      ? `${error.code}: ${error.message}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+  process.stderr.write(`hotconf: ${oneLine(message)}\n`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}
+
+main(process.argv.slice(2)).catch(fail);
