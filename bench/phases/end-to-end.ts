@@ -36,7 +36,7 @@ export interface EndToEndResult {
  * start, and the clock runs from their start until every change was reported `published`.
  */
 export async function runEndToEndPhase(context: BenchContext): Promise<EndToEndResult> {
-  const changes = context.quick ? 50_000 : 200_000;
+  const { changes } = context;
   const variants = (context.quick ? [1000] : [100, 1000]).flatMap((batchSize) =>
     [1, 4].map((schedulers) => ({ schedulers, batchSize })),
   );
