@@ -56,6 +56,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       'maxMessageBytes',
     );
     this.maxKeyBytes = assertPositiveInteger(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, 'maxKeyBytes');
+    for (const name of ['connectTimeoutMs', 'publishTimeoutMs'] as const) {
+      if (options[name] !== undefined) assertPositiveInteger(options[name], name);
+    }
     for (const name of [
       'maxInFlight',
       'publishRetries',
@@ -151,8 +154,14 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   async start(): Promise<void> {
     this.assertOpen();
     if (this.running) return;
-    if (this.options.nsqd === undefined) throw invalidArgument('start() needs the nsqd option');
-    const publisher = new NsqPublisher({ nsqd: this.options.nsqd, logger: this.logger });
+    const { nsqd, connectTimeoutMs, publishTimeoutMs } = this.options;
+    if (nsqd === undefined) throw invalidArgument('start() needs the nsqd option');
+    const publisher = new NsqPublisher({
+      nsqd,
+      logger: this.logger,
+      ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+      ...(publishTimeoutMs === undefined ? {} : { publishTimeoutMs }),
+    });
     const wake = new WakeListener(this.queue.redis, this.queue.keys.wakeChannel);
     await wake.start();
     const { topic } = this.options;

@@ -22,6 +22,10 @@ export interface SchedulerOptions {
   maxMessageBytes?: number;
   /** Longest config key, in bytes. Default 256. */
   maxKeyBytes?: number;
+  /** How long connecting to an nsqd may take before the next address is tried. Default 2 s. */
+  connectTimeoutMs?: number;
+  /** How long nsqd may take to acknowledge an MPUB before it counts as failed. Default 5 s. */
+  publishTimeoutMs?: number;
   /** Quick publish retries before a batch is requeued (p-retry). Default 2. */
   publishRetries?: number;
   /** Requeue backoff: first delay, doubled per attempt up to the cap. Defaults 200 ms and 30 s. */

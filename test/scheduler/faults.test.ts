@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createScheduler, type RequeuedEvent } from '../../src/index.js';
+import { createDelayQueue, createScheduler, type RequeuedEvent } from '../../src/index.js';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
@@ -57,21 +57,15 @@ describe('faults lose nothing', () => {
     const prefix = uniquePrefix('killed');
     const topic = `${prefix}.changes`;
     const leaseMs = 1_500;
-    // An "nsqd" that accepts connections and never answers: the doomed scheduler's publish hangs while
-    // it keeps extending its leases.
-    const sockets: Socket[] = [];
-    const blackHole: Server = createServer((socket) => sockets.push(socket));
-    blackHole.listen(0, '127.0.0.1');
-    await once(blackHole, 'listening');
-    const { port } = blackHole.address() as { port: number };
-
+    // The doomed scheduler's publish hangs on a black hole while it keeps extending its leases.
+    const blackHole = await startBlackHole();
     const admin = createScheduler({ redis: connectRedis(services.redis.url), topic, prefix });
     const ids = new Set<string>();
     for (let i = 0; i < 20; i++) ids.add((await admin.schedule({ key: `k${i}`, value: i })).id);
 
     const doomed = fork(
       new URL('./fixtures/scheduler-process.mjs', import.meta.url),
-      [services.redis.url, `127.0.0.1:${port}`, prefix, topic, String(leaseMs)],
+      [services.redis.url, blackHole.address, prefix, topic, String(leaseMs)],
       { stdio: 'ignore' },
     );
     await once(doomed, 'message');
@@ -102,7 +96,48 @@ describe('faults lose nothing', () => {
     expect(await admin.stats()).toMatchObject({ processing: 0, due: 0 });
 
     await Promise.all([consumer.close(), rescuer.stop(), admin.stop()]);
-    sockets.forEach((socket) => socket.destroy());
-    blackHole.close();
+    await blackHole.close();
   }, 30_000);
 });
+
+describe('stop()', () => {
+  it('waits for a hung publish, gives its batch back at once and leaves the app its Redis connection', async () => {
+    const prefix = uniquePrefix('stop');
+    const topic = `${prefix}.changes`;
+    const { server: blackHole, address, close } = await startBlackHole();
+    const redis = connectRedis(services.redis.url);
+    const scheduler = createScheduler({ redis, nsqd: address, topic, prefix, publishTimeoutMs: 1_000 });
+    scheduler.on('error', () => {}); // the publish fails, as intended
+    for (let i = 0; i < 5; i++) await scheduler.schedule({ key: `k${i}`, value: i });
+    await scheduler.start();
+    await expect.poll(async () => (await scheduler.stats()).processing, { interval: 20 }).toBe(5);
+
+    const stoppedAfter = Date.now();
+    await scheduler.stop();
+    expect(Date.now() - stoppedAfter).toBeLessThan(3_000); // one publish timeout, no backoff
+    expect(blackHole.listening).toBe(true);
+    const queue = createDelayQueue({ redis, prefix });
+    // Given back without delay: due now, not held until a lease would have run out.
+    expect(await queue.stats()).toMatchObject({ due: 5, processing: 0, scheduled: 0 });
+    expect(await redis.ping()).toBe('PONG');
+    await close();
+  });
+});
+
+/** An "nsqd" that accepts connections and never answers. */
+async function startBlackHole(): Promise<{ server: Server; address: string; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => sockets.push(socket));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    server,
+    address: `127.0.0.1:${port}`,
+    close: async () => {
+      sockets.forEach((socket) => socket.destroy());
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
