@@ -12,6 +12,7 @@ export function figures(report: Report): { name: string; spec: TopLevelSpec }[] 
       spec: {
         $schema: SCHEMA,
         title: 'Items per second (distinct items; higher is better)',
+        width: 400,
         data: {
           values: [
             { system: 'hotconf claim', perSec: report.claim.opsPerSec },
@@ -102,7 +103,7 @@ export function figures(report: Report): { name: string; spec: TopLevelSpec }[] 
         $schema: SCHEMA,
         title: `Lag behind the due time at ${report.latency.changesPerSec} changes/s`,
         data: { values: details.latencyCurve },
-        transform: [{ fold: ['publishedMs', 'appliedMs'], as: ['stage', 'lagMs'] }],
+        transform: [{ fold: ['publishedMs', 'publishedEventMs', 'appliedMs'], as: ['stage', 'lagMs'] }],
         mark: 'line',
         encoding: {
           x: { field: 'percentile', type: 'quantitative', title: 'percentile' },

@@ -38,6 +38,7 @@ function rows(report: Report): Row[] {
     { figure: 'naive recipe duplicates', value: naive.duplicates, unit: `of ${naive.items}` },
     { figure: 'due → published p50', value: latency.dueToPublishedP50Ms, unit: 'ms' },
     { figure: 'due → published p99', value: latency.dueToPublishedP99Ms, unit: 'ms', target: lower(10) },
+    { figure: 'due → published event p99', value: latency.dueToPublishedEventP99Ms, unit: 'ms' },
     {
       figure: `due → applied p50 (${latency.subscribers} subs)`,
       value: latency.dueToAppliedP50Ms,

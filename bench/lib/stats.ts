@@ -16,3 +16,13 @@ export function round(value: number, digits = 1): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 }
+
+/** The run with the highest rate. */
+export function fastest<Run extends { opsPerSec: number }>(runs: readonly Run[]): Run {
+  return runs.reduce((best, run) => (run.opsPerSec > best.opsPerSec ? run : best));
+}
+
+/** Duplicates over all runs. */
+export function totalDuplicates(runs: readonly { duplicates: number }[]): number {
+  return runs.reduce((sum, run) => sum + run.duplicates, 0);
+}

@@ -1,8 +1,8 @@
-import { createConfigSubscriber } from 'hotconf';
 import type { BenchContext } from '../lib/context.js';
 import { Countdown } from '../lib/countdown.js';
 import { mpub, setChannelPaused } from '../lib/nsqd-http.js';
 import { startPhase } from '../lib/progress.js';
+import { benchSubscriber } from '../lib/subscriber.js';
 import { perSecond } from '../lib/stats.js';
 
 const PREFIX = 'bench-apply';
@@ -29,14 +29,7 @@ export async function runApplyRatePhase(context: BenchContext): Promise<ApplyRat
   const { changes, nsqd } = context;
   const progress = startPhase('applyRate', 1);
   progress.begin(`${changes} change sets into a ${CONFIG_KEYS}-key config`);
-  const subscriber = createConfigSubscriber({
-    redis: context.redisUrl,
-    nsqd: nsqd.tcpAddress,
-    nsqdHttp: nsqd.httpAddress,
-    topic: TOPIC,
-    prefix: PREFIX,
-    service: 'bench',
-  });
+  const subscriber = benchSubscriber(context, { topic: TOPIC, prefix: PREFIX, service: 'bench' });
   let changed = new Countdown(CONFIG_KEYS, { timeoutMs: 60_000, what: 'config fill' });
   subscriber.on('change', () => changed.tick());
   try {

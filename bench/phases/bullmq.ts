@@ -3,7 +3,7 @@ import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { BenchContext } from '../lib/context.js';
 import { Countdown } from '../lib/countdown.js';
 import { startPhase } from '../lib/progress.js';
-import { perSecond } from '../lib/stats.js';
+import { fastest, perSecond, totalDuplicates } from '../lib/stats.js';
 
 const PREFIX = 'bench-bull';
 const QUEUE = 'changes';
@@ -50,12 +50,12 @@ export async function runBullmqPhase(context: BenchContext): Promise<BullmqResul
     runs.push(await drainJobs(connection, concurrency, context.changes));
     progress.done();
   }
-  const best = runs.reduce((a, b) => (b.opsPerSec > a.opsPerSec ? b : a));
+  const best = fastest(runs);
   progress.finish(`best ${best.opsPerSec} jobs/s at concurrency ${best.concurrency}`);
   return {
     opsPerSec: best.opsPerSec,
     concurrency: best.concurrency,
-    duplicates: runs.reduce((sum, run) => sum + run.duplicates, 0),
+    duplicates: totalDuplicates(runs),
     jobs: context.changes,
     runs,
   };

@@ -2,7 +2,7 @@ import { createDelayQueue, type DelayQueue } from 'hotconf';
 import type { BenchContext } from '../lib/context.js';
 import { fillQueue } from '../lib/fill.js';
 import { startPhase } from '../lib/progress.js';
-import { perSecond } from '../lib/stats.js';
+import { perSecond, totalDuplicates } from '../lib/stats.js';
 
 const PREFIX = 'bench-claim';
 const BACKLOG = 200_000;
@@ -60,7 +60,7 @@ export async function runClaimPhase(context: BenchContext): Promise<ClaimResult>
     claim: { opsPerSec: claimOnly.opsPerSec, ...HEADLINE },
     claimAck: { opsPerSec: claimAck.opsPerSec, ...HEADLINE },
     backlog: BACKLOG,
-    duplicates: runs.reduce((sum, run) => sum + run.duplicates, 0),
+    duplicates: totalDuplicates(runs),
     runs,
   };
 }

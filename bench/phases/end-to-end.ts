@@ -4,7 +4,7 @@ import { Countdown } from '../lib/countdown.js';
 import { fillScheduler } from '../lib/fill.js';
 import { deleteTopic, topicMessageCount } from '../lib/nsqd-http.js';
 import { startPhase } from '../lib/progress.js';
-import { perSecond } from '../lib/stats.js';
+import { fastest, perSecond } from '../lib/stats.js';
 
 const PREFIX = 'bench-e2e';
 const CONFIG_KEYS = 10_000;
@@ -48,7 +48,7 @@ export async function runEndToEndPhase(context: BenchContext): Promise<EndToEndR
     runs.push(await measurePublishing(context, { ...variant, changes, topic: `bench-e2e-${index}` }));
     progress.done();
   }
-  const best = runs.reduce((a, b) => (b.opsPerSec > a.opsPerSec ? b : a));
+  const best = fastest(runs);
   progress.finish(
     `best ${best.opsPerSec} changes/s (${best.schedulers} schedulers, batch ${best.batchSize})`,
   );

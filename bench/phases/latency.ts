@@ -1,8 +1,9 @@
-import { createConfigSubscriber, createScheduler } from 'hotconf';
+import { createScheduler } from 'hotconf';
 import type { BenchContext } from '../lib/context.js';
 import { Countdown } from '../lib/countdown.js';
 import { fillScheduler } from '../lib/fill.js';
 import { startPhase } from '../lib/progress.js';
+import { benchSubscriber } from '../lib/subscriber.js';
 import { percentile } from '../lib/stats.js';
 
 const PREFIX = 'bench-latency';
@@ -17,6 +18,12 @@ export interface LatencyResult {
   dueToPublishedP50Ms: number;
   dueToPublishedP99Ms: number;
   dueToPublishedMaxMs: number;
+  /**
+   * Due → the `published` event as this process saw it (Date.now() − effectiveAt), after nsqd's ack and the
+   * queue ack. lagMs is stamped before the MPUB is sent, so it leaves the MPUB round trip out.
+   */
+  dueToPublishedEventP50Ms: number;
+  dueToPublishedEventP99Ms: number;
   dueToAppliedP50Ms: number;
   dueToAppliedP99Ms: number;
   dueToAppliedMaxMs: number;
@@ -24,7 +31,7 @@ export interface LatencyResult {
   changesPerSec: number;
   subscribers: number;
   /** Lag at each percentile 1..100, for the figure. */
-  curve: { percentile: number; publishedMs: number; appliedMs: number }[];
+  curve: { percentile: number; publishedMs: number; publishedEventMs: number; appliedMs: number }[];
 }
 
 /**
@@ -37,23 +44,18 @@ export async function runLatencyPhase(context: BenchContext): Promise<LatencyRes
   progress.begin(`${changes} changes at ${1000 / SPACING_MS}/s, ${SUBSCRIBERS} subscribers`);
   const { redisUrl, nsqd } = context;
   const subscribers = Array.from({ length: SUBSCRIBERS }, (_, index) =>
-    createConfigSubscriber({
-      redis: redisUrl,
-      nsqd: nsqd.tcpAddress,
-      nsqdHttp: nsqd.httpAddress,
-      topic: TOPIC,
-      prefix: PREFIX,
-      service: `bench${index}`,
-    }),
+    benchSubscriber(context, { topic: TOPIC, prefix: PREFIX, service: `bench${index}` }),
   );
   const scheduler = createScheduler({ redis: redisUrl, nsqd: nsqd.tcpAddress, topic: TOPIC, prefix: PREFIX });
   const timeoutMs = LEAD_MS + changes * SPACING_MS + 30_000;
   const published = new Countdown(changes, { timeoutMs, what: 'published events' });
   const applied = new Countdown(changes * SUBSCRIBERS, { timeoutMs, what: 'change events' });
   const publishedLagsMs: number[] = [];
+  const publishedEventLagsMs: number[] = [];
   const appliedLagsMs: number[] = [];
   scheduler.on('published', (event) => {
     publishedLagsMs.push(event.lagMs);
+    publishedEventLagsMs.push(Date.now() - event.effectiveAt);
     published.tick();
   });
   for (const subscriber of subscribers) {
@@ -79,6 +81,8 @@ export async function runLatencyPhase(context: BenchContext): Promise<LatencyRes
     dueToPublishedP50Ms: percentile(publishedLagsMs, 50),
     dueToPublishedP99Ms: percentile(publishedLagsMs, 99),
     dueToPublishedMaxMs: Math.max(...publishedLagsMs),
+    dueToPublishedEventP50Ms: percentile(publishedEventLagsMs, 50),
+    dueToPublishedEventP99Ms: percentile(publishedEventLagsMs, 99),
     dueToAppliedP50Ms: percentile(appliedLagsMs, 50),
     dueToAppliedP99Ms: percentile(appliedLagsMs, 99),
     dueToAppliedMaxMs: Math.max(...appliedLagsMs),
@@ -88,6 +92,7 @@ export async function runLatencyPhase(context: BenchContext): Promise<LatencyRes
     curve: Array.from({ length: 100 }, (_, index) => ({
       percentile: index + 1,
       publishedMs: percentile(publishedLagsMs, index + 1),
+      publishedEventMs: percentile(publishedEventLagsMs, index + 1),
       appliedMs: percentile(appliedLagsMs, index + 1),
     })),
   };
