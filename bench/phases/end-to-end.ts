@@ -38,7 +38,7 @@ export interface EndToEndResult {
 export async function runEndToEndPhase(context: BenchContext): Promise<EndToEndResult> {
   const { changes } = context;
   const variants = (context.quick ? [1000] : [100, 1000]).flatMap((batchSize) =>
-    [1, 4].map((schedulers) => ({ schedulers, batchSize })),
+    (context.quick ? [1, 4] : [1, 2, 4]).map((schedulers) => ({ schedulers, batchSize })),
   );
   const progress = startPhase('endToEnd', variants.length);
   const runs: EndToEndRun[] = [];
