@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
-import { createScheduler, HotconfError, type Scheduler } from '../index.js';
+import type { Scheduler } from '../index.js';
 import type { ConnectionSettings } from './args.js';
+import { isHotconfError, loadLibrary } from './library.js';
 import { UsageError } from './usage.js';
 
 /** Client options all come from flags, so a client that refuses its options is a usage error. */
@@ -8,8 +8,7 @@ export function fromFlags<T>(create: () => T): T {
   try {
     return create();
   } catch (error) {
-    if (error instanceof HotconfError && error.code === 'E_INVALID_ARGUMENT')
-      throw new UsageError(error.message);
+    if (isHotconfError(error) && error.code === 'E_INVALID_ARGUMENT') throw new UsageError(error.message);
     throw error;
   }
 }
@@ -23,16 +22,18 @@ export async function withScheduler<T>(
   settings: ConnectionSettings,
   use: (scheduler: Scheduler) => Promise<T>,
 ): Promise<T> {
+  const [{ Redis }, { createScheduler }] = await Promise.all([import('ioredis'), loadLibrary()]);
   const redis = new Redis(settings.redisUrl, { lazyConnect: true, retryStrategy: () => null });
   let lastError: Error | undefined; // connect() itself only says "Connection is closed."
   redis.on('error', (error: Error) => (lastError = error));
+  const scheduler = fromFlags(() =>
+    createScheduler({ redis, topic: settings.topic, prefix: settings.prefix }),
+  );
+  // Not disconnected when the connect failed: ioredis would keep the process alive for 2 s more.
+  await redis.connect().catch((error: Error) => {
+    throw new Error(`cannot connect to Redis at ${settings.redisUrl}: ${(lastError ?? error).message}`);
+  });
   try {
-    const scheduler = fromFlags(() =>
-      createScheduler({ redis, topic: settings.topic, prefix: settings.prefix }),
-    );
-    await redis.connect().catch((error: Error) => {
-      throw new Error(`cannot connect to Redis at ${settings.redisUrl}: ${(lastError ?? error).message}`);
-    });
     return await use(scheduler);
   } finally {
     redis.disconnect();

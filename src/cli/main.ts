@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { HotconfError } from '../index.js';
 import type { Command } from './command.js';
 import { cancel } from './commands/cancel.js';
 import { current } from './commands/current.js';
@@ -9,6 +8,7 @@ import { schedule } from './commands/schedule.js';
 import { scheduler } from './commands/scheduler.js';
 import { stats } from './commands/stats.js';
 import { watch } from './commands/watch.js';
+import { isHotconfError } from './library.js';
 import { oneLine } from './output.js';
 import { commandHelp, mainHelp, UsageError } from './usage.js';
 
@@ -46,12 +46,11 @@ async function main(argv: string[]): Promise<void> {
 
 /** Exit codes: 0 done, 1 the command failed, 2 the command line was wrong. */
 function fail(error: unknown): void {
-  const message =
-    error instanceof HotconfError
-      ? `${error.code}: ${error.message}`
-      : error instanceof Error
-        ? error.message
-        : String(error);
+  const message = isHotconfError(error)
+    ? `${error.code}: ${error.message}`
+    : error instanceof Error
+      ? error.message
+      : String(error);
   process.stderr.write(`hotconf: ${oneLine(message)}\n`);
   process.exitCode = error instanceof UsageError ? 2 : 1;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createScheduler, type PendingChange, type ScheduledChange } from '../../src/index.js';
+import {
+  createDelayQueue,
+  createScheduler,
+  type PendingChange,
+  type QueueStats,
+  type ScheduledChange,
+} from '../../src/index.js';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { parseJson, runCli } from './run-cli.js';
@@ -103,5 +109,76 @@ describe('hotconf schedule, pending and current', () => {
     const env = { HOTCONF_REDIS_URL: services.redis.url, HOTCONF_PREFIX: prefix };
     expect((await runCli(['schedule', 'from=env', '--in', '1m'], env)).code).toBe(0);
     expect((await library(prefix).pending())[0]?.changes).toEqual([{ key: 'from', value: 'env' }]);
+  });
+});
+
+describe('hotconf cancel and reschedule', () => {
+  it('cancels a pending change, then fails with E_NOT_PENDING and exit 1', async () => {
+    const prefix = uniquePrefix('cli-cancel');
+    const hotconf = cli(prefix);
+    expect((await hotconf('schedule', 'a=1', '--in', '1m', '--id', 'doomed')).code).toBe(0);
+
+    expect(parseJson(await hotconf('cancel', 'doomed', '--json'))).toEqual({ id: 'doomed', cancelled: true });
+    expect(await library(prefix).pending()).toEqual([]);
+    expect(await hotconf('cancel', 'doomed')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'hotconf: E_NOT_PENDING: change doomed is not pending (unknown, published or being published)\n',
+    });
+  });
+
+  it('moves a pending change to --at or --in, keeping its seq', async () => {
+    const prefix = uniquePrefix('cli-move');
+    const hotconf = cli(prefix);
+    const first = parseJson<ScheduledChange>(await hotconf('schedule', 'a=1', '--in', '1h', '--json'));
+
+    const moved = parseJson<ScheduledChange>(
+      await hotconf('reschedule', first.id, '--at', '2099-06-01T12:00:00Z', '--json'),
+    );
+    expect(moved).toEqual({ ...first, effectiveAt: Date.parse('2099-06-01T12:00:00Z') });
+    expect((await library(prefix).pending())[0]?.effectiveAt).toBe(moved.effectiveAt);
+
+    const text = await hotconf('reschedule', first.id, '--in', '90s');
+    expect(text).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^rescheduled \S+ \(seq \d+\) to /),
+    });
+    const [change] = await library(prefix).pending();
+    expect(change!.effectiveAt - Date.now()).toBeGreaterThan(80_000);
+    expect(change!.effectiveAt - Date.now()).toBeLessThanOrEqual(90_000);
+  });
+
+  it('refuses with E_NOT_PENDING and exit 1 to move a change that is being published', async () => {
+    const prefix = uniquePrefix('cli-claimed');
+    const hotconf = cli(prefix);
+    expect((await hotconf('schedule', 'a=1', '--id', 'taken')).code).toBe(0);
+    await createDelayQueue({ redis: connectRedis(services.redis.url), prefix }).claim();
+    const result = await hotconf('reschedule', 'taken', '--in', '1m');
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(/^hotconf: E_NOT_PENDING: change taken is not pending [^\n]*\n$/);
+  });
+});
+
+describe('hotconf stats', () => {
+  it('counts due, scheduled and processing changes', async () => {
+    const prefix = uniquePrefix('cli-stats');
+    const hotconf = cli(prefix);
+    await Promise.all([hotconf('schedule', 'now=1'), hotconf('schedule', 'later=1', '--in', '1h')]);
+    const before = parseJson<QueueStats>(await hotconf('stats', '--json'));
+    expect(before).toMatchObject({ due: 1, scheduled: 1, processing: 0, dead: 0 });
+    expect(before.oldestDueLagMs).toBeGreaterThanOrEqual(0);
+
+    await createDelayQueue({ redis: connectRedis(services.redis.url), prefix }).claim();
+    expect(parseJson(await hotconf('stats', '--json'))).toEqual({
+      due: 0,
+      scheduled: 1,
+      processing: 1,
+      dead: 0,
+      oldestDueLagMs: 0,
+    });
+    expect((await hotconf('stats')).stdout).toBe(
+      'due         0\nscheduled   1\nprocessing  1\ndead        0\noldest lag  0 ms\n',
+    );
   });
 });

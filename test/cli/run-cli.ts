@@ -20,7 +20,7 @@ function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Runs `hotconf ...args` to its end (at most 10 s). */
-export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -40,48 +40,55 @@ export function parseJson<T>(result: CliResult): T {
   return JSON.parse(result.stdout) as T;
 }
 
-/** A long-running `hotconf watch|scheduler --json`, its stdout read as JSON lines. */
+type Event = Record<string, unknown>;
+
+/** A long-running `hotconf watch|scheduler`, its stdout kept line by line. */
 export interface CliProcess {
-  readonly events: Record<string, unknown>[];
+  readonly lines: string[];
+  /** The lines as the JSON events of --json. */
+  events(): Event[];
   readonly stderr: () => string;
-  /** Resolves with the first event `match` accepts, at most `timeoutMs` from now. */
-  waitForEvent(
-    match: (event: Record<string, unknown>) => boolean,
-    timeoutMs?: number,
-  ): Promise<Record<string, unknown>>;
+  /** Resolves with the first line `match` accepts, at most `timeoutMs` from now. */
+  waitForLine(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
+  waitForEvent(match: (event: Event) => boolean, timeoutMs?: number): Promise<Event>;
   /** Sends `signal` and resolves with the exit code (the process is killed after 5 s). */
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
+export function startCli(args: readonly string[], env: Record<string, string> = {}): CliProcess {
   const child: ChildProcess = spawn(process.execPath, [CLI_PATH, ...args], { env: cliEnv(env) });
-  const events: Record<string, unknown>[] = [];
-  let stdout = '';
+  const lines: string[] = [];
+  let partial = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    const lines = stdout.split('\n');
-    stdout = lines.pop()!;
-    for (const line of lines) events.push(JSON.parse(line) as Record<string, unknown>);
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts);
   });
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
 
-  return {
-    events,
-    stderr: () => stderr,
-    async waitForEvent(match, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = events.find(match);
-        if (found) return found;
-        if (Date.now() > deadline || child.exitCode !== null) {
-          throw new Error(
-            `no such event within ${timeoutMs} ms; got ${JSON.stringify(events)}, stderr: ${stderr}`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+  const waitForLine = async (match: (line: string) => boolean, timeoutMs = 5_000): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = lines.find(match);
+      if (found !== undefined) return found;
+      if (Date.now() > deadline || child.exitCode !== null) {
+        throw new Error(
+          `no such line within ${timeoutMs} ms; stdout: ${JSON.stringify(lines)}, stderr: ${stderr}`,
+        );
       }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
+  return {
+    lines,
+    events: () => lines.map((line) => JSON.parse(line) as Event),
+    stderr: () => stderr,
+    waitForLine,
+    async waitForEvent(match, timeoutMs) {
+      return JSON.parse(await waitForLine((line) => match(JSON.parse(line) as Event), timeoutMs)) as Event;
     },
     async stop(signal) {
       if (child.exitCode === null) child.kill(signal);

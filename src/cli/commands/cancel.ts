@@ -1,7 +1,7 @@
-import { HotconfError } from '../../index.js';
 import { connectionSettings, parseCommand } from '../args.js';
 import type { Command } from '../command.js';
 import { withScheduler } from '../connect.js';
+import { loadLibrary } from '../library.js';
 import { print } from '../output.js';
 
 export const cancel: Command = {
@@ -16,6 +16,7 @@ already published or being published.`,
     const cancelled = await withScheduler(connectionSettings(values), (scheduler) => scheduler.cancel(id));
     // The library answers false; the CLI makes it the same error reschedule gives.
     if (!cancelled) {
+      const { HotconfError } = await loadLibrary();
       throw new HotconfError(
         'E_NOT_PENDING',
         `change ${id} is not pending (unknown, published or being published)`,

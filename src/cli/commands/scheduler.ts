@@ -1,7 +1,7 @@
-import { createScheduler } from '../../index.js';
 import { connectionSettings, parseCommand } from '../args.js';
 import type { Command } from '../command.js';
 import { fromFlags } from '../connect.js';
+import { loadLibrary } from '../library.js';
 import { print, warn } from '../output.js';
 import { untilSignal } from '../signals.js';
 
@@ -15,6 +15,7 @@ prefix. Prints a line per event: started, published, requeued, stopped; errors g
   async run(argv) {
     const { values } = parseCommand(argv, {});
     const { redisUrl, nsqd, topic, prefix } = connectionSettings(values);
+    const { createScheduler } = await loadLibrary();
     const running = fromFlags(() => createScheduler({ redis: redisUrl, nsqd, topic, prefix }));
     running.on('published', (event) =>
       print(

@@ -1,7 +1,7 @@
-import { createConfigSubscriber } from '../../index.js';
 import { connectionSettings, parseCommand } from '../args.js';
 import type { Command } from '../command.js';
 import { fromFlags } from '../connect.js';
+import { loadLibrary } from '../library.js';
 import { print, showValue, time, warn } from '../output.js';
 import { untilSignal } from '../signals.js';
 
@@ -17,6 +17,7 @@ id,effectiveAt}; newValue is absent when the key was deleted, id is null after a
     const { values } = parseCommand(argv, { service: { type: 'string' } } as const);
     const { redisUrl, nsqd, topic, prefix } = connectionSettings(values);
     const service = values.service ?? 'hotconf-watch';
+    const { createConfigSubscriber } = await loadLibrary();
     const subscriber = fromFlags(() =>
       createConfigSubscriber({ redis: redisUrl, nsqd, topic, prefix, service }),
     );
