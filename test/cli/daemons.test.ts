@@ -72,6 +72,7 @@ describe('hotconf scheduler', () => {
     expect((await runCli(['schedule', 'later=1', '--in', '1h', ...flags])).code).toBe(0);
     expect(await scheduler.stop('SIGTERM')).toBe(0);
     expect(scheduler.events().map((event) => event.event)).toEqual([
+      'starting',
       'started',
       'published',
       'stopping',
@@ -83,6 +84,15 @@ describe('hotconf scheduler', () => {
       processing: 0,
       dead: 0,
     });
+  });
+  it('stops on SIGTERM, exit 0, while it still waits for an unreachable Redis', async () => {
+    const { flags } = deployment('cli-no-redis');
+    const scheduler = start(['scheduler', '--json', ...flags, '--redis', 'redis://127.0.0.1:1']);
+    await scheduler.waitForEvent((event) => event.event === 'starting');
+    const started = Date.now();
+    expect(await scheduler.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(scheduler.events().map((event) => event.event)).toEqual(['starting', 'stopping', 'stopped']);
   });
 });
 

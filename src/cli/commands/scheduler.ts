@@ -11,7 +11,8 @@ export const scheduler: Command = {
   synopsis: 'hotconf scheduler',
   description: `Runs the claim → publish → acknowledge loop until SIGINT or SIGTERM, then finishes the
 batches in flight, gives back what it holds and exits 0. Any number of schedulers may run on one
-prefix. Prints a line per event: started, published, requeued, stopped; errors go to stderr.`,
+prefix. Prints a line per event: starting, started, published, requeued, stopping,
+stopped; errors go to stderr.`,
   async run(argv) {
     const { values } = parseCommand(argv, {});
     const { redisUrl, nsqd, topic, prefix } = connectionSettings(values);
@@ -34,13 +35,17 @@ prefix. Prints a line per event: started, published, requeued, stopped; errors g
     );
     running.on('error', warn);
     const signalled = untilSignal();
+    print(
+      values.json,
+      { event: 'starting', prefix, topic },
+      () => `scheduler starting (prefix ${prefix}, topic ${topic})`,
+    );
     try {
-      await running.start();
-      print(
-        values.json,
-        { event: 'started', prefix, topic },
-        () => `scheduler started (prefix ${prefix}, topic ${topic})`,
-      );
+      // start() waits for Redis, which may be down: a signal must end the wait too.
+      const started = await Promise.race([running.start().then(() => true), signalled.then(() => false)]);
+      if (started) {
+        print(values.json, { event: 'started' }, () => 'scheduler started');
+      }
       const signal = await signalled;
       print(values.json, { event: 'stopping', signal }, () => `${signal}: stopping`);
     } finally {
