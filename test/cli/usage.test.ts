@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { CLI_PATH, runCli } from './run-cli.js';
 
 // No service is needed: every one of these fails before anything connects.
 const UNREACHABLE = { HOTCONF_REDIS_URL: 'redis://127.0.0.1:1' };
@@ -85,5 +88,14 @@ describe('run-time failures: one line on stderr, exit 1', () => {
       stdout: '',
       stderr: 'hotconf: cannot connect to Redis at redis://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n',
     });
+  });
+});
+
+describe('the built bin', () => {
+  it('keeps its shebang and runs as an executable on its own', async () => {
+    expect(readFileSync(CLI_PATH, 'utf8').split('\n', 1)[0]).toBe('#!/usr/bin/env node');
+    accessSync(CLI_PATH, constants.X_OK);
+    const { stdout } = await promisify(execFile)(CLI_PATH, ['--help']);
+    expect(stdout).toMatch(/^Usage: hotconf COMMAND/);
   });
 });
