@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { invalidArgument } from '../errors.js';
 
@@ -28,11 +29,13 @@ function isRedisClient(value: unknown): value is Redis {
   return typeof candidate?.defineCommand === 'function' && typeof candidate.duplicate === 'function';
 }
 
+const QUIT_TIMEOUT_MS = 1_000;
+
+/** Closes the connection if hotconf owns it: QUIT, so replies in flight still arrive, then a hard close. */
 export async function releaseRedis(connection: RedisConnection): Promise<void> {
   if (!connection.owned) return;
-  try {
-    await connection.client.quit();
-  } catch {
-    connection.client.disconnect();
-  }
+  // A server that hangs never answers QUIT: do not wait for it longer than this.
+  const quit = connection.client.quit().catch(() => {});
+  await Promise.race([quit, sleep(QUIT_TIMEOUT_MS, undefined, { ref: false })]);
+  connection.client.disconnect();
 }

@@ -163,7 +163,6 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       ...(publishTimeoutMs === undefined ? {} : { publishTimeoutMs }),
     });
     const wake = new WakeListener(this.queue.redis, this.queue.keys.wakeChannel);
-    await wake.start();
     const { topic } = this.options;
     const loop = new ClaimLoop({
       queue: this.queue,
@@ -187,7 +186,17 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         onError: (error) => this.reportError(error),
       },
     });
+    // Set before the first await, so a stop() while Redis is slow to answer closes what this opened.
     this.running = { loop, wake, publisher };
+    try {
+      await wake.start();
+    } catch (error) {
+      this.running = undefined;
+      await Promise.all([wake.stop(), publisher.close()]);
+      if (this.stopped) throw new HotconfError('E_CLOSED', 'the scheduler was stopped while starting');
+      throw error;
+    }
+    if (this.stopped) throw new HotconfError('E_CLOSED', 'the scheduler was stopped while starting');
     loop.start();
     this.logger.info({ topic, prefix: this.options.prefix }, 'hotconf: scheduler started');
   }

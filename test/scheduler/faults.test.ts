@@ -124,16 +124,44 @@ describe('stop()', () => {
   });
 });
 
-/** An "nsqd" that accepts connections and never answers. */
-async function startBlackHole(): Promise<{ server: Server; address: string; close(): Promise<void> }> {
+describe('stop() while start() waits for a Redis that does not answer', () => {
+  it('rejects the start with E_CLOSED and closes every connection it opened', async () => {
+    const hungRedis = await startBlackHole();
+    const prefix = uniquePrefix('hung');
+    const scheduler = createScheduler({
+      redis: `redis://${hungRedis.address}`,
+      nsqd: services.nsqd.tcpAddress,
+      topic: `${prefix}.changes`,
+      prefix,
+    });
+    const starting = scheduler.start().catch((error: unknown) => error);
+    await expect.poll(() => hungRedis.sockets.length).toBeGreaterThanOrEqual(2); // main + wake listener
+    await scheduler.stop();
+    expect(await starting).toMatchObject({ code: 'E_CLOSED' });
+    await expect.poll(() => hungRedis.sockets.filter((socket) => !socket.closed).length).toBe(0);
+    await hungRedis.close();
+  });
+});
+
+/** A server that accepts connections and never answers: a hung nsqd, or a hung Redis. */
+async function startBlackHole(): Promise<{
+  server: Server;
+  address: string;
+  sockets: Socket[];
+  close(): Promise<void>;
+}> {
   const sockets: Socket[] = [];
-  const server = createServer((socket) => sockets.push(socket));
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.resume(); // reads and drops what it is sent, so it sees the client close
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
   return {
     server,
     address: `127.0.0.1:${port}`,
+    sockets,
     close: async () => {
       sockets.forEach((socket) => socket.destroy());
       server.close();
