@@ -55,10 +55,4 @@ function fail(error: unknown): void {
   process.exitCode = error instanceof UsageError ? 2 : 1;
 }
 
-main(process.argv.slice(2))
-  .catch(fail)
-  .finally(() => {
-    // A handle the library left open (stop() while start() waits for Redis) must not keep a finished
-    // command alive; a clean run has exited before this fires.
-    setTimeout(() => process.exit(), 1_000).unref();
-  });
+void main(process.argv.slice(2)).catch(fail);
