@@ -34,6 +34,8 @@ const QUIT_TIMEOUT_MS = 1_000;
 /** Closes the connection if hotconf owns it: QUIT, so replies in flight still arrive, then a hard close. */
 export async function releaseRedis(connection: RedisConnection): Promise<void> {
   if (!connection.owned) return;
+  // QUIT would wait in the offline queue for a server that is not there.
+  if (connection.client.status !== 'ready') return connection.client.disconnect();
   // A server that hangs never answers QUIT: do not wait for it longer than this.
   const quit = connection.client.quit().catch(() => {});
   await Promise.race([quit, sleep(QUIT_TIMEOUT_MS, undefined, { ref: false })]);

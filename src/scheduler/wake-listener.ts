@@ -9,6 +9,7 @@ export class WakeListener {
   private subscriber: Redis | undefined;
   private woken = false;
   private wakeSleeper: (() => void) | undefined;
+  private abortStart: (() => void) | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -20,7 +21,18 @@ export class WakeListener {
     this.subscriber.on('message', () => this.wake());
     // The duplicate reconnects and resubscribes by itself; its errors are the main connection's to report.
     this.subscriber.on('error', () => {});
-    await this.subscriber.subscribe(this.channel);
+    const subscribed = this.subscriber.subscribe(this.channel);
+    // While Redis is unreachable the SUBSCRIBE waits in ioredis' offline queue, which disconnect() does
+    // not always settle: stop() ends the wait instead.
+    const stopped = new Promise<never>((_, reject) => {
+      this.abortStart = () => reject(new Error('the wake listener was stopped while subscribing'));
+    });
+    subscribed.catch(() => {});
+    try {
+      await Promise.race([subscribed, stopped]);
+    } finally {
+      this.abortStart = undefined;
+    }
   }
 
   /** Forget wakes seen so far: called right before a claim, which sees everything scheduled until then. */
@@ -47,6 +59,7 @@ export class WakeListener {
   }
 
   async stop(): Promise<void> {
+    this.abortStart?.();
     this.wake();
     this.subscriber?.disconnect();
     this.subscriber = undefined;

@@ -91,7 +91,7 @@ describe('hotconf scheduler', () => {
     await scheduler.waitForEvent((event) => event.event === 'starting');
     const started = Date.now();
     expect(await scheduler.stop('SIGTERM')).toBe(0);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000); // not hanging until a reconnect succeeds
     expect(scheduler.events().map((event) => event.event)).toEqual(['starting', 'stopping', 'stopped']);
   });
 });
