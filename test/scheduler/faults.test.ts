@@ -143,6 +143,22 @@ describe('stop() while start() waits for a Redis that does not answer', () => {
   });
 });
 
+describe('stop() while start() waits for a Redis that refuses connections', () => {
+  it('rejects the start with E_CLOSED', async () => {
+    const prefix = uniquePrefix('refused');
+    const scheduler = createScheduler({
+      redis: 'redis://127.0.0.1:1', // nothing listens on port 1
+      nsqd: services.nsqd.tcpAddress,
+      topic: `${prefix}.changes`,
+      prefix,
+    });
+    const starting = scheduler.start().catch((error: unknown) => error);
+    await sleep(300);
+    await scheduler.stop();
+    expect(await starting).toMatchObject({ code: 'E_CLOSED' });
+  });
+});
+
 /** A server that accepts connections and never answers: a hung nsqd, or a hung Redis. */
 async function startBlackHole(): Promise<{
   server: Server;
