@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { HotconfError } from '../errors.js';
 import { connectRedis, releaseRedis, type RedisConnection } from '../redis/connection.js';
@@ -22,6 +21,7 @@ import {
   resolveWhen,
   type When,
 } from './validate.js';
+import { generateId } from './generate-id.js';
 
 /** Most items one claim, ack, extend or requeue call sends to Redis (Lua's unpack has a limit). */
 export const MAX_BATCH = 1000;
@@ -67,7 +67,7 @@ export class DelayQueue {
 
   async schedule(input: ScheduleInput): Promise<ScheduledItem> {
     this.assertOpen();
-    const id = input.id ?? randomUUID();
+    const id = input.id ?? generateId();
     assertId(id);
     assertPayload(input.payload, this.maxPayloadBytes);
     const runTime = resolveWhen(input);

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
 import { decodeChangeSet, encodeChangeSet } from '../config/change-set-codec.js';
 import { normalizeChanges, DEFAULT_MAX_KEY_BYTES, type ChangeSetInput } from '../config/changes.js';
 import { maxEnvelopeBytes } from '../config/envelope.js';
@@ -26,6 +25,7 @@ import type {
   SchedulerOptions,
 } from './types.js';
 import { WakeListener } from './wake-listener.js';
+import { generateId } from '../queue/generate-id.js';
 
 const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -82,7 +82,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   async schedule(change: ChangeSetInput, options: ScheduleOptions = {}): Promise<ScheduledChange> {
     this.assertOpen();
     const changes = normalizeChanges(change, this.maxKeyBytes);
-    const id = options.id ?? randomUUID();
+    const id = options.id ?? generateId();
     assertId(id);
     resolveWhen(options); // validates before anything is written
     const size = maxEnvelopeBytes(id, changes);
