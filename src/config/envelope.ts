@@ -7,6 +7,7 @@ export interface Envelope {
   id: string;
   seq: number;
   effectiveAt: number;
+  /** When the scheduler sent it (Redis server clock, ms); the `published` event has the acknowledgement. */
   publishedAt: number;
   changes: EnvelopeChange[];
 }

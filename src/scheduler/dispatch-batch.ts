@@ -31,14 +31,13 @@ export async function dispatchBatch(context: DispatchContext, items: readonly Cl
   const changeSets = items.map((item) => ({ item, ...decodeChangeSet(item.payload) }));
   const stopKeepingLeases = keepLeases(context.queue, items, context.onError);
   try {
-    let publishedAt = 0;
     try {
       await pRetry(
         () => {
-          publishedAt = context.serverNow();
+          const sentAt = context.serverNow();
           return context.publish(
             changeSets.map(({ item, seq, changes }) =>
-              envelopeJson({ id: item.id, seq, effectiveAt: item.runAt, publishedAt, changes }),
+              envelopeJson({ id: item.id, seq, effectiveAt: item.runAt, publishedAt: sentAt, changes }),
             ),
           );
         },
@@ -48,6 +47,7 @@ export async function dispatchBatch(context: DispatchContext, items: readonly Cl
       await requeue(context, items, error as Error);
       return;
     }
+    const publishedAt = context.serverNow(); // nsqd has acknowledged the MPUB
     await context.queue.ack(items);
     for (const { item, seq } of changeSets) {
       context.onPublished({
