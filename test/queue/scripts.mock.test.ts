@@ -2,18 +2,22 @@
 // against a real redis-server in the other queue tests; these run in milliseconds.
 import RedisMock from 'ioredis-mock';
 import type { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDelayQueue, type DelayQueue } from '../../src/index.js';
 
 let redis: Redis;
 let queue: DelayQueue;
 
 beforeEach(() => {
+  // ioredis-mock's TIME takes rounded seconds from Date and microseconds from process.hrtime, so it can
+  // jump a second back between two calls: frozen clocks make it consistent (and these tests exact).
+  vi.useFakeTimers({ toFake: ['Date', 'hrtime'], now: Date.UTC(2026, 0, 1) });
   redis = new RedisMock() as unknown as Redis;
   queue = createDelayQueue({ redis, prefix: 'unit', leaseMs: 60_000, maxAttempts: 2 });
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   await redis.flushall();
   redis.disconnect();
 });
