@@ -1,17 +1,16 @@
 --[[ ack: finish leased items whose token still matches; they and their payloads are removed.
-  KEYS: the hotconf keys (includes/keys.lua); uses processing, items, attempts, tokens.
+  KEYS: the hotconf keys (includes/keys.lua); uses processing, items, attempts.
   ARGV: id1, token1, id2, token2, ...
   Returns the number of items acked.
 ]]
 -- @include "keys"
 -- @include "leases"
 
-local ids = idsHoldingToken(1)
+local ids, members = heldLeases(1)
 if #ids == 0 then
   return 0
 end
-redis.call('ZREM', processingKey, unpack(ids))
+redis.call('ZREM', processingKey, unpack(members))
 redis.call('HDEL', itemsKey, unpack(ids))
 redis.call('HDEL', attemptsKey, unpack(ids))
-redis.call('HDEL', tokensKey, unpack(ids))
 return #ids

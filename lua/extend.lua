@@ -1,5 +1,5 @@
 --[[ extend: push the lease deadline of items whose token still matches to now + ARGV[1] ms.
-  KEYS: the hotconf keys (includes/keys.lua); uses processing, tokens.
+  KEYS: the hotconf keys (includes/keys.lua); uses processing.
   ARGV[1] lease ms, then id1, token1, id2, token2, ...
   Returns the number of leases extended.
 ]]
@@ -7,15 +7,15 @@
 -- @include "time"
 -- @include "leases"
 
-local ids = idsHoldingToken(2)
+local ids, members = heldLeases(2)
 if #ids == 0 then
   return 0
 end
 local deadline = serverNowMs() + tonumber(ARGV[1])
 local args = {}
-for i, id in ipairs(ids) do
+for i, member in ipairs(members) do
   args[2 * i - 1] = deadline
-  args[2 * i] = id
+  args[2 * i] = member
 end
 redis.call('ZADD', processingKey, 'XX', unpack(args))
 return #ids

@@ -1,6 +1,6 @@
 --[[ reap: items whose lease deadline passed (their holder crashed or stalled) go back to due now,
   or to dead when they used up ARGV[1] attempts (0 = unlimited). Their old tokens stop working.
-  KEYS: the hotconf keys (includes/keys.lua); uses due, processing, attempts, tokens, dead.
+  KEYS: the hotconf keys (includes/keys.lua); uses due, processing, attempts, dead.
   ARGV[1] max attempts, ARGV[2] most items per call, ARGV[3] wake channel
   Returns { reaped, of which dead }.
 ]]
@@ -10,11 +10,15 @@
 -- @include "leases"
 
 local now = serverNowMs()
-local ids = redis.call('ZRANGEBYSCORE', processingKey, '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
-if #ids == 0 then
+local members = redis.call('ZRANGEBYSCORE', processingKey, '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+if #members == 0 then
   return { 0, 0 }
 end
+local ids = {}
+for i, member in ipairs(members) do
+  ids[i] = leaseId(member)
+end
 local previousEarliest = earliestRunAt()
-local dead = returnToDue(ids, now, now, tonumber(ARGV[1]))
+local dead = returnToDue(ids, members, now, now, tonumber(ARGV[1]))
 wakeIfEarlier(ARGV[3], previousEarliest)
 return { #ids, dead }

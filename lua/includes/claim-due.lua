@@ -11,15 +11,12 @@ local function claimDue(max, leaseMs)
   redis.call('ZREMRANGEBYRANK', dueKey, 0, #ids - 1)
   local token = now .. '-' .. redis.call('INCR', claimsKey)
   local deadline = now + leaseMs
-  local leaseArgs, tokenArgs = {}, {}
+  local leaseArgs = {}
   for i, id in ipairs(ids) do
     leaseArgs[2 * i - 1] = deadline
-    leaseArgs[2 * i] = id
-    tokenArgs[2 * i - 1] = id
-    tokenArgs[2 * i] = token
+    leaseArgs[2 * i] = token .. '|' .. id -- the lease member (includes/leases.lua)
   end
   redis.call('ZADD', processingKey, unpack(leaseArgs))
-  redis.call('HSET', tokensKey, unpack(tokenArgs))
   local stored = redis.call('HMGET', itemsKey, unpack(ids))
   local attempts = redis.call('HMGET', attemptsKey, unpack(ids))
   return now, token, ids, stored, attempts

@@ -1,12 +1,11 @@
 -- The keys every hotconf script receives, in this order (src/redis/keys.ts builds the list).
 -- All share one hash tag, so a script touches a single Redis Cluster slot.
 local dueKey = KEYS[1]          -- ZSET id -> run time (ms); pending items, due or not
-local processingKey = KEYS[2]   -- ZSET id -> lease deadline (ms); claimed, not yet acked
+local processingKey = KEYS[2]   -- ZSET "<token>|<id>" -> lease deadline (ms); claimed, not yet acked
 local itemsKey = KEYS[3]        -- HASH id -> "<runAt>|<payload>"
 local attemptsKey = KEYS[4]     -- HASH id -> failed attempts so far (written only when an item comes back)
-local tokensKey = KEYS[5]       -- HASH id -> fencing token of the current lease
-local deadKey = KEYS[6]         -- ZSET id -> time it was given up (ms)
-local claimsKey = KEYS[7]       -- STRING claim counter, part of every fencing token
-local configKey = KEYS[8]       -- HASH config key -> JSON value (the snapshot)
-local versionsKey = KEYS[9]     -- HASH config key -> "<effectiveAt>:<seq>", deletes included (tombstones)
-local revisionKey = KEYS[10]    -- STRING snapshot revision, incremented whenever the snapshot changes
+local deadKey = KEYS[5]         -- ZSET id -> time it was given up (ms)
+local claimsKey = KEYS[6]       -- STRING claim counter, part of every fencing token
+local configKey = KEYS[7]       -- HASH config key -> JSON value (the snapshot)
+local versionsKey = KEYS[8]     -- HASH config key -> "<effectiveAt>:<seq>", deletes included (tombstones)
+local revisionKey = KEYS[9]     -- STRING snapshot revision, incremented whenever the snapshot changes

@@ -10,7 +10,6 @@ export interface HotconfKeys {
   readonly processing: string;
   readonly items: string;
   readonly attempts: string;
-  readonly tokens: string;
   readonly dead: string;
   readonly claims: string;
   readonly config: string;
@@ -20,7 +19,7 @@ export interface HotconfKeys {
   readonly seq: string;
   /** Pub/sub channel: the new earliest run time, when a schedule moved it earlier. */
   readonly wakeChannel: string;
-  /** The ten script keys, in KEYS order. */
+  /** The nine script keys, in KEYS order. */
   readonly all: readonly string[];
 }
 
@@ -42,7 +41,6 @@ export function hotconfKeys(prefix: string): HotconfKeys {
     processing: `${tag}:processing`,
     items: `${tag}:items`,
     attempts: `${tag}:attempts`,
-    tokens: `${tag}:tokens`,
     dead: `${tag}:dead`,
     claims: `${tag}:claims`,
     config: `${tag}:config`,

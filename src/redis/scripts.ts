@@ -46,8 +46,8 @@ const SCRIPTS = {
 
 export type ScriptName = keyof typeof SCRIPTS;
 
-/** Every script receives the same ten keys (lua/includes/keys.lua). */
-const NUMBER_OF_KEYS = 10;
+/** Every script receives the same nine keys (lua/includes/keys.lua). */
+const NUMBER_OF_KEYS = 9;
 
 /** Replaces each `-- @include "name"` line with lua/includes/name.lua (BullMQ does the same). */
 export function expandIncludes(source: string): string {
