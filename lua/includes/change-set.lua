@@ -1,30 +1,28 @@
--- Decodes a scheduled change set, as src/scheduler/change-set-codec.ts encodes it:
+-- Reads a scheduled change set, as src/scheduler/change-set-codec.ts encodes it:
 --   "<seq>;<count>;" then per change "<keyBytes>;<key><valueBytes>;<value JSON>" or "<keyBytes>;<key>d;" (delete).
 -- Length-prefixed so Lua never parses JSON: values reach the snapshot byte for byte.
--- Returns seq and a list of { key, value JSON or false for a delete }.
-local function decodeChangeSet(encoded)
-  local pos = 1
-  local function field()
-    local sep = string.find(encoded, ';', pos, true)
-    local value = string.sub(encoded, pos, sep - 1)
+-- Calls visit(key, effectiveAt, seq, value JSON or false for a delete) for each change.
+-- (Plain loops, no closures or tables per change: this runs for every change set a claim takes.)
+local function eachChange(encoded, effectiveAt, visit)
+  local sep = string.find(encoded, ';', 1, true)
+  local seq = tonumber(string.sub(encoded, 1, sep - 1))
+  local pos = sep + 1
+  sep = string.find(encoded, ';', pos, true)
+  local count = tonumber(string.sub(encoded, pos, sep - 1))
+  pos = sep + 1
+  for _ = 1, count do
+    sep = string.find(encoded, ';', pos, true)
+    local keyEnd = sep + tonumber(string.sub(encoded, pos, sep - 1))
+    local key = string.sub(encoded, sep + 1, keyEnd)
+    sep = string.find(encoded, ';', keyEnd + 1, true)
+    local valueBytes = string.sub(encoded, keyEnd + 1, sep - 1)
     pos = sep + 1
-    return value
-  end
-  local function bytes(n)
-    local value = string.sub(encoded, pos, pos + n - 1)
-    pos = pos + n
-    return value
-  end
-  local seq = tonumber(field())
-  local changes = {}
-  for i = 1, tonumber(field()) do
-    local key = bytes(tonumber(field()))
-    local valueBytes = field()
-    local value = false
-    if valueBytes ~= 'd' then
-      value = bytes(tonumber(valueBytes))
+    if valueBytes == 'd' then
+      visit(key, effectiveAt, seq, false)
+    else
+      local valueEnd = pos + tonumber(valueBytes)
+      visit(key, effectiveAt, seq, string.sub(encoded, pos, valueEnd - 1))
+      pos = valueEnd
     end
-    changes[i] = { key, value }
   end
-  return seq, changes
 end

@@ -30,22 +30,21 @@ end
 -- so a late, older change never overwrites a newer one and re-applying a change set changes nothing.
 -- The snapshot revision is incremented only when something changed.
 local function applyToSnapshot(stored)
-  local winners, keys = {}, {}
+  -- The winning version and value per key, in three maps rather than a table per key (a hot path).
+  local winnerAt, winnerSeq, winnerValue, keys = {}, {}, {}, {}
+  local function consider(key, effectiveAt, seq, value)
+    local at = winnerAt[key]
+    if at == nil then
+      keys[#keys + 1] = key
+    end
+    if at == nil or isNewer(effectiveAt, seq, at, winnerSeq[key]) then
+      winnerAt[key], winnerSeq[key], winnerValue[key] = effectiveAt, seq, value
+    end
+  end
   for _, value in ipairs(stored) do
     local sep = value and string.find(value, '|', 1, true)
     if sep then
-      local effectiveAt = tonumber(string.sub(value, 1, sep - 1))
-      local seq, changes = decodeChangeSet(string.sub(value, sep + 1))
-      for _, change in ipairs(changes) do
-        local key = change[1]
-        local winner = winners[key]
-        if not winner then
-          keys[#keys + 1] = key
-        end
-        if not winner or isNewer(effectiveAt, seq, winner.effectiveAt, winner.seq) then
-          winners[key] = { effectiveAt = effectiveAt, seq = seq, value = change[2] }
-        end
-      end
+      eachChange(string.sub(value, sep + 1), tonumber(string.sub(value, 1, sep - 1)), consider)
     end
   end
   if #keys == 0 then
@@ -55,13 +54,12 @@ local function applyToSnapshot(stored)
   local current = callInSlices('HMGET', versionsKey, keys, 1000)
   local versionArgs, setArgs, deletedKeys = {}, {}, {}
   for i, key in ipairs(keys) do
-    local winner = winners[key]
-    if isNewerThanStored(winner.effectiveAt, winner.seq, current[i]) then
+    if isNewerThanStored(winnerAt[key], winnerSeq[key], current[i]) then
       versionArgs[#versionArgs + 1] = key
-      versionArgs[#versionArgs + 1] = winner.effectiveAt .. ':' .. winner.seq
-      if winner.value then
+      versionArgs[#versionArgs + 1] = winnerAt[key] .. ':' .. winnerSeq[key]
+      if winnerValue[key] then
         setArgs[#setArgs + 1] = key
-        setArgs[#setArgs + 1] = winner.value
+        setArgs[#setArgs + 1] = winnerValue[key]
       else
         deletedKeys[#deletedKeys + 1] = key
       end
