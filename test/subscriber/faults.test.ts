@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { StaleEvent } from '../../src/index.js';
 import { useServices } from '../helpers/fixtures.js';
 import { useDeployments } from './fixtures.js';
 
@@ -65,6 +66,28 @@ describe('faults', () => {
     await expect.poll(() => second.get('limit'), { timeout: 5_000 }).toBe(20);
     expect(second.get('mode')).toBe('fast');
   }, 30_000);
+
+  it('reports stale once Redis has not confirmed the config for staleAfterMs', async () => {
+    const { startScheduler, subscribe } = deployment('stale');
+    const scheduler = await startScheduler();
+    await scheduler.schedule({ key: 'limit', value: 1 });
+    const subscriber = subscribe('svc', { reconcileMs: 100, staleAfterMs: 600, redisTimeoutMs: 100 });
+    const stale: StaleEvent[] = [];
+    subscriber.on('stale', (event) => stale.push(event));
+    await subscriber.ready();
+    await scheduler.stop();
+    const confirmedBefore = Date.now();
+
+    await services.redis.kill();
+    try {
+      await expect.poll(() => stale.length, { timeout: 5_000 }).toBe(1);
+      expect(stale[0]!.source).toBe('redis');
+      expect(stale[0]!.lastRefreshedAt).toBeLessThanOrEqual(confirmedBefore);
+      expect(subscriber.get('limit')).toBe(1); // the last good config is still served
+    } finally {
+      await services.redis.start();
+    }
+  });
 
   it('rejects ready() with E_TIMEOUT when Redis is down and there is no backup', async () => {
     const { subscribe } = deployment('no-backup');
