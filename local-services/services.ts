@@ -47,7 +47,9 @@ export interface Nsqlookupd {
 
 const HOST = '127.0.0.1';
 
-export async function startRedisServer(options: { private?: boolean } = {}): Promise<RedisServer> {
+export async function startRedisServer(
+  options: { private?: boolean; args?: readonly string[] } = {},
+): Promise<RedisServer> {
   const external = process.env.REDIS_URL;
   if (external && !options.private) {
     const { hostname, port } = new URL(external);
@@ -55,12 +57,63 @@ export async function startRedisServer(options: { private?: boolean } = {}): Pro
   }
   const { port } = await freePorts('port');
   const dir = await mkdtemp(join(tmpdir(), 'hotconf-redis-'));
-  const args = ['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir];
+  const args = [
+    ...['--bind', HOST, '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+    ...(options.args ?? []),
+  ];
   const server = new ManagedProcess('redis-server', serviceBinaries().redisServer, args, () =>
     redisAnswers(port),
   );
   await server.start();
   return { ...privateService(server, dir), url: `redis://${HOST}:${port}`, host: HOST, port };
+}
+
+export interface RedisCluster {
+  /** One address per master, for ioredis' `new Cluster(nodes)`. */
+  readonly nodes: { host: string; port: number }[];
+  dispose(): Promise<void>;
+}
+
+/**
+ * A Redis Cluster of `masters` private redis-servers, the 16,384 slots split evenly between them. Formed
+ * with CLUSTER ADDSLOTSRANGE and CLUSTER MEET, so it needs no redis-cli.
+ */
+export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+  const servers = await Promise.all(
+    Array.from({ length: masters }, () =>
+      startRedisServer({ private: true, args: ['--cluster-enabled', 'yes'] }),
+    ),
+  );
+  const admins = servers.map((server) => new Redis(server.url));
+  try {
+    const width = Math.ceil(16_384 / masters);
+    await Promise.all(
+      admins.map((admin, index) =>
+        admin.call('CLUSTER', 'ADDSLOTSRANGE', index * width, Math.min(16_383, (index + 1) * width - 1)),
+      ),
+    );
+    await Promise.all(
+      servers.slice(1).map((server) => admins[0]!.call('CLUSTER', 'MEET', HOST, server.port)),
+    );
+    const deadline = Date.now() + 10_000;
+    while (!(await Promise.all(admins.map(clusterIsOk))).every(Boolean)) {
+      if (Date.now() > deadline) throw new Error('the Redis Cluster did not reach cluster_state:ok in 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    admins.forEach((admin) => admin.disconnect());
+  }
+  return {
+    nodes: servers.map((server) => ({ host: server.host, port: server.port })),
+    dispose: async () => {
+      await Promise.all(servers.map((server) => server.dispose()));
+    },
+  };
+}
+
+async function clusterIsOk(admin: Redis): Promise<boolean> {
+  const info = (await admin.call('CLUSTER', 'INFO')) as string;
+  return info.includes('cluster_state:ok');
 }
 
 export async function startNsqd(
