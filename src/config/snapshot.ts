@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import type { HotconfKeys } from '../redis/keys.js';
 import { parseStoredVersion, type Version } from './version.js';
 
@@ -13,7 +13,7 @@ export interface ConfigSnapshot {
 }
 
 /** Reads values, versions and revision in one MULTI, so they are consistent with each other. */
-export async function readSnapshot(redis: Redis, keys: HotconfKeys): Promise<ConfigSnapshot> {
+export async function readSnapshot(redis: RedisClient, keys: HotconfKeys): Promise<ConfigSnapshot> {
   const replies = await redis.multi().get(keys.revision).hgetall(keys.config).hgetall(keys.versions).exec();
   if (replies === null) throw new Error('snapshot transaction was aborted');
   for (const [error] of replies) if (error) throw error;
@@ -33,6 +33,6 @@ export async function readSnapshot(redis: Redis, keys: HotconfKeys): Promise<Con
   };
 }
 
-export async function readRevision(redis: Redis, keys: HotconfKeys): Promise<number> {
+export async function readRevision(redis: RedisClient, keys: HotconfKeys): Promise<number> {
   return Number((await redis.get(keys.revision)) ?? 0);
 }

@@ -1,6 +1,5 @@
-import type { Redis } from 'ioredis';
 import { HotconfError } from '../errors.js';
-import { connectRedis, releaseRedis, type RedisConnection } from '../redis/connection.js';
+import { connectRedis, releaseRedis, type RedisClient, type RedisConnection } from '../redis/connection.js';
 import { hotconfKeys, type HotconfKeys } from '../redis/keys.js';
 import { runScript, type ScriptName } from '../redis/scripts.js';
 import { parseItemTriples, parseStoredItem } from './stored-item.js';
@@ -61,7 +60,7 @@ export class DelayQueue {
   }
 
   /** The connection the queue runs on (the app's own when it passed one in). */
-  get redis(): Redis {
+  get redis(): RedisClient {
     return this.connection.client;
   }
 

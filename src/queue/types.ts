@@ -2,7 +2,7 @@ import type { RedisOption } from '../redis/connection.js';
 import type { When } from './validate.js';
 
 export interface DelayQueueOptions {
-  /** An ioredis instance (left open by `close()`) or a redis:// URL (closed by `close()`). */
+  /** An ioredis Redis or Cluster (left open by `close()`) or a redis:// URL (closed by `close()`). */
   redis: RedisOption;
   /** Namespace of the keys; becomes the hash tag `{prefix}`. */
   prefix: string;

@@ -1,12 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import { Redis, type Cluster } from 'ioredis';
 import { invalidArgument } from '../errors.js';
 
-/** What every `redis` option accepts: an ioredis instance (left open on close) or a URL (owned). */
-export type RedisOption = Redis | string;
+/** A single Redis or a Redis Cluster: every script touches one hash-tagged slot, so either works. */
+export type RedisClient = Redis | Cluster;
+
+/** What every `redis` option accepts: an ioredis Redis or Cluster (left open on close) or a URL (owned). */
+export type RedisOption = RedisClient | string;
 
 export interface RedisConnection {
-  readonly client: Redis;
+  readonly client: RedisClient;
   /** True when hotconf created the client from a URL, so closing it is ours to do. */
   readonly owned: boolean;
 }
@@ -20,12 +23,12 @@ export function connectRedis(redis: RedisOption | undefined): RedisConnection {
     return { client, owned: true };
   }
   if (isRedisClient(redis)) return { client: redis, owned: false };
-  throw invalidArgument('redis must be an ioredis instance or a redis:// URL');
+  throw invalidArgument('redis must be an ioredis Redis or Cluster instance, or a redis:// URL');
 }
 
 // Duck-typed rather than `instanceof`: the app may carry its own copy of ioredis (or ioredis-mock).
-function isRedisClient(value: unknown): value is Redis {
-  const candidate = value as Partial<Redis> | null;
+function isRedisClient(value: unknown): value is RedisClient {
+  const candidate = value as Partial<RedisClient> | null;
   return typeof candidate?.defineCommand === 'function' && typeof candidate.duplicate === 'function';
 }
 

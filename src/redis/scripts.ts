@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import ack from '../../lua/ack.lua';
 import cancel from '../../lua/cancel.lua';
 import claimChanges from '../../lua/claim-changes.lua';
@@ -60,13 +60,13 @@ export function expandIncludes(source: string): string {
 
 const commandName = (name: ScriptName): string => `hotconf_${name}`;
 
-const prepared = new WeakSet<Redis>();
+const prepared = new WeakSet<RedisClient>();
 
 /**
  * Registers the scripts on a connection once (ioredis `defineCommand`: EVALSHA, falling back to EVAL
  * when Redis answers NOSCRIPT, as it does after a restart or SCRIPT FLUSH).
  */
-function prepare(redis: Redis): void {
+function prepare(redis: RedisClient): void {
   if (prepared.has(redis)) return;
   for (const [name, source] of Object.entries(SCRIPTS)) {
     redis.defineCommand(commandName(name as ScriptName), {
@@ -80,7 +80,7 @@ function prepare(redis: Redis): void {
 type ScriptCommand = (...args: (string | number)[]) => Promise<unknown>;
 
 export function runScript(
-  redis: Redis,
+  redis: RedisClient,
   name: ScriptName,
   keys: readonly string[],
   args: readonly (string | number)[],

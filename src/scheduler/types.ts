@@ -4,7 +4,7 @@ import type { When } from '../queue/validate.js';
 import type { RedisOption } from '../redis/connection.js';
 
 export interface SchedulerOptions {
-  /** An ioredis instance (left open by `stop()`) or a redis:// URL. */
+  /** An ioredis Redis or Cluster (left open by `stop()`) or a redis:// URL. */
   redis: RedisOption;
   /** nsqd TCP address(es) `'host:port'`; a failed one fails over to the next. Needed by `start()` only. */
   nsqd?: string | readonly string[];

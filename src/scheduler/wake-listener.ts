@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 
 /**
  * Sleeps until a deadline, or until `{p}:wake` says an earlier change was scheduled, or until stopped.
@@ -6,13 +6,13 @@ import type { Redis } from 'ioredis';
  * the sleep that follows it.
  */
 export class WakeListener {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   private woken = false;
   private wakeSleeper: (() => void) | undefined;
   private abortStart: (() => void) | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly channel: string,
   ) {}
 

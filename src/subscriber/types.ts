@@ -3,7 +3,7 @@ import type { RedisOption } from '../redis/connection.js';
 import type { FrozenConfig } from './config-state.js';
 
 export interface ConfigSubscriberOptions {
-  /** An ioredis instance (left open by `close()`) or a redis:// URL. */
+  /** An ioredis Redis or Cluster (left open by `close()`) or a redis:// URL. */
   redis: RedisOption;
   /** nsqd TCP address(es) `'host:port'` to read from. Give this or `lookupd`. */
   nsqd?: string | readonly string[];
