@@ -44,7 +44,7 @@ local function applyToSnapshot(stored)
   for _, value in ipairs(stored) do
     local sep = value and string.find(value, '|', 1, true)
     if sep then
-      eachChange(string.sub(value, sep + 1), tonumber(string.sub(value, 1, sep - 1)), consider)
+      eachChange(value, sep + 1, tonumber(string.sub(value, 1, sep - 1)), consider)
     end
   end
   if #keys == 0 then
