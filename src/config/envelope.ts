@@ -1,5 +1,6 @@
 import { HotconfError } from '../errors.js';
 import type { NormalizedChange } from './changes.js';
+import { isRecord } from './is-record.js';
 
 /** The NSQ message body: one scheduled change set (DESIGN.md, "Message envelope"). */
 export interface Envelope {
@@ -76,10 +77,6 @@ export function parseEnvelope(body: string): Envelope {
     }
   }
   return parsed as unknown as Envelope;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function malformed(problem: string): HotconfError {

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isRecord } from '../config/is-record.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
 import { parseStoredVersion } from '../config/version.js';
 
@@ -86,8 +87,8 @@ function parseBackup(text: string, path: string): ConfigSnapshot {
   if (
     backup.format !== FORMAT ||
     !Number.isSafeInteger(revision) ||
-    !isObject(values) ||
-    !isObject(versions) ||
+    !isRecord(values) ||
+    !isRecord(versions) ||
     !Object.values(versions).every((stored) => typeof stored === 'string' && STORED_VERSION.test(stored))
   ) {
     throw new Error(`${path} is not a ${FORMAT} file`);
@@ -99,8 +100,4 @@ function parseBackup(text: string, path: string): ConfigSnapshot {
       Object.entries(versions).map(([key, stored]) => [key, parseStoredVersion(stored)]),
     ),
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
