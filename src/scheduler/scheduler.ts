@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { assertTopicName } from '../nsq/names.js';
 import { NsqPublisher } from '../nsq/publisher.js';
 import { DelayQueue, MAX_BATCH } from '../queue/delay-queue.js';
+import { generateId } from '../queue/generate-id.js';
 import {
   assertId,
   assertPositiveInteger,
@@ -25,7 +26,6 @@ import type {
   SchedulerOptions,
 } from './types.js';
 import { WakeListener } from './wake-listener.js';
-import { generateId } from '../queue/generate-id.js';
 
 const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -191,10 +191,12 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     try {
       await wake.start();
     } catch (error) {
-      this.running = undefined;
-      await Promise.all([wake.stop(), publisher.close()]);
-      if (this.stopped) throw new HotconfError('E_CLOSED', 'the scheduler was stopped while starting');
-      throw error;
+      // After a stop() the failure is the stop's doing, and stop() has closed these already.
+      if (!this.stopped) {
+        this.running = undefined;
+        await Promise.all([wake.stop(), publisher.close()]);
+        throw error;
+      }
     }
     if (this.stopped) throw new HotconfError('E_CLOSED', 'the scheduler was stopped while starting');
     loop.start();
