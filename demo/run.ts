@@ -74,15 +74,15 @@ async function main(): Promise<boolean> {
     const ready = INSTANCES.map(([service, instance]) => {
       const child = start('./service-instance.ts', settings, service, instance);
       children.push(child);
-      child.on('message', (message: InstanceMessage) => {
-        if (message.type === 'change') applied.push(message);
+      return new Promise<Extract<InstanceMessage, { type: 'ready' }>>((resolve) => {
+        child.on('message', (message: InstanceMessage) => {
+          if (message.type === 'change') applied.push(message);
+          else resolve(message);
+        });
       });
-      return once(child, 'message') as Promise<[InstanceMessage]>;
     });
-    for (const [message] of await Promise.all(ready)) {
-      console.log(
-        `${message.instance.padEnd(14)} ready at revision ${message.type === 'ready' ? message.revision : '?'}`,
-      );
+    for (const message of await Promise.all(ready)) {
+      console.log(`${message.instance.padEnd(14)} ready at revision ${message.revision}`);
     }
 
     console.log('\nscheduling:');
