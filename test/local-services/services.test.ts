@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { binariesFromEnvironment } from '../../local-services/binaries.js';
-import { collectMessages, createTopic, publishRaw, topicStats } from '../helpers/nsq.js';
+import { topicStats } from '../../local-services/nsqd-http.js';
+import { collectMessages, createTopic, publishRaw } from '../helpers/nsq.js';
 import { closeAllRedis, connectRedis } from '../helpers/redis.js';
 import { startNsqd, startNsqlookupd, startRedisServer } from '../../local-services/services.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../src/index.js';
 import { useServices } from '../helpers/fixtures.js';
-import { topicStats } from '../helpers/nsq.js';
+import { topicStats } from '../../local-services/nsqd-http.js';
 import { useDeployments } from './fixtures.js';
 
 const services = useServices({ nsqd: true });
