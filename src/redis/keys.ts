@@ -17,9 +17,21 @@ export interface HotconfKeys {
   readonly revision: string;
   /** Counter behind every change's `seq`. */
   readonly seq: string;
+  /** ZSET id -> next publish attempt (ms): change sets already in effect whose publish must be retried. */
+  readonly republish: string;
+  /** ZSET id -> end of its retention (ms): finished or cancelled ids, so a repeated id changes nothing. */
+  readonly retained: string;
+  /** HASH id -> why the item was given up (dead ids only). */
+  readonly deadReasons: string;
+  /** HASH of deployment facts; `layout` is the layout version (src/redis/layout.ts). */
+  readonly meta: string;
+  /** STREAM: the life of every change set (scheduled, rescheduled, cancelled, applied, skipped). */
+  readonly history: string;
+  /** HASH recurring id -> definition with its next occurrences. */
+  readonly recurring: string;
   /** Pub/sub channel: the new earliest run time, when a schedule moved it earlier. */
   readonly wakeChannel: string;
-  /** The nine script keys, in KEYS order. */
+  /** The script keys, in KEYS order. */
   readonly all: readonly string[];
 }
 
@@ -36,6 +48,7 @@ export function assertPrefix(prefix: unknown): asserts prefix is string {
 export function hotconfKeys(prefix: string): HotconfKeys {
   assertPrefix(prefix);
   const tag = `{${prefix}}`;
+  // The order here is the KEYS order of every script (lua/includes/keys.lua): append, never reorder.
   const scriptKeys = {
     due: `${tag}:due`,
     processing: `${tag}:processing`,
@@ -46,6 +59,13 @@ export function hotconfKeys(prefix: string): HotconfKeys {
     config: `${tag}:config`,
     versions: `${tag}:versions`,
     revision: `${tag}:rev`,
+    seq: `${tag}:seq`,
+    republish: `${tag}:republish`,
+    retained: `${tag}:retained`,
+    deadReasons: `${tag}:dead-reasons`,
+    meta: `${tag}:meta`,
+    history: `${tag}:history`,
+    recurring: `${tag}:recurring`,
   };
-  return { ...scriptKeys, seq: `${tag}:seq`, wakeChannel: `${tag}:wake`, all: Object.values(scriptKeys) };
+  return { ...scriptKeys, wakeChannel: `${tag}:wake`, all: Object.values(scriptKeys) };
 }

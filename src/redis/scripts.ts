@@ -1,4 +1,5 @@
 import type { RedisClient } from './connection.js';
+import { hotconfKeys } from './keys.js';
 import ack from '../../lua/ack.lua';
 import cancel from '../../lua/cancel.lua';
 import claimChanges from '../../lua/claim-changes.lua';
@@ -46,8 +47,8 @@ const SCRIPTS = {
 
 export type ScriptName = keyof typeof SCRIPTS;
 
-/** Every script receives the same nine keys (lua/includes/keys.lua). */
-const NUMBER_OF_KEYS = 9;
+/** Every script receives the same keys, in the order of lua/includes/keys.lua. */
+const NUMBER_OF_KEYS = hotconfKeys('_').all.length;
 
 /** Replaces each `-- @include "name"` line with lua/includes/name.lua (BullMQ does the same). */
 export function expandIncludes(source: string): string {
