@@ -8,7 +8,11 @@ export type HotconfErrorCode =
   | 'E_TIMEOUT'
   | 'E_REDIS'
   | 'E_MALFORMED_MESSAGE'
-  | 'E_REJECTED';
+  | 'E_REJECTED'
+  | 'E_UNKNOWN_REVISION'
+  | 'E_REVISION_TRIMMED'
+  | 'E_NOTHING_TO_ROLL_BACK'
+  | 'E_HISTORY_OFF';
 
 /** The one error type hotconf throws on purpose. `code` is stable across versions. */
 export class HotconfError extends Error {
