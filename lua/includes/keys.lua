@@ -16,3 +16,4 @@ local deadReasonsKey = KEYS[13] -- HASH id -> why it was given up
 local metaKey = KEYS[14]        -- HASH deployment facts; field 'layout' is the layout version
 local historyKey = KEYS[15]     -- STREAM the life of every change set
 local recurringKey = KEYS[16]   -- HASH recurring id -> definition and its next occurrences
+local keyRevisionsKey = KEYS[17] -- HASH config key -> revision that last changed it (release control)

@@ -29,6 +29,8 @@ export interface HotconfKeys {
   readonly history: string;
   /** HASH recurring id -> definition with its next occurrences. */
   readonly recurring: string;
+  /** HASH config key -> the snapshot revision that last changed it (release control's conflict check). */
+  readonly keyRevisions: string;
   /** Pub/sub channel: the new earliest run time, when a schedule moved it earlier. */
   readonly wakeChannel: string;
   /** The script keys, in KEYS order. */
@@ -66,6 +68,7 @@ export function hotconfKeys(prefix: string): HotconfKeys {
     meta: `${tag}:meta`,
     history: `${tag}:history`,
     recurring: `${tag}:recurring`,
+    keyRevisions: `${tag}:key-revisions`,
   };
   return { ...scriptKeys, wakeChannel: `${tag}:wake`, all: Object.values(scriptKeys) };
 }

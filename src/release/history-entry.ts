@@ -1,5 +1,5 @@
-import { decodeChangeSet } from '../config/change-set-codec.js';
 import type { ConfigChange } from '../config/changes.js';
+import { decodeChangeList } from './change-list.js';
 import type { ChangeKind } from './release-meta.js';
 
 export type HistoryEvent = 'scheduled' | 'rescheduled' | 'cancelled' | 'applied' | 'skipped';
@@ -67,16 +67,9 @@ export function parseHistoryEntry(cursor: string, flat: readonly string[]): Hist
   if (actor !== undefined) entry.actor = actor;
   if (reason !== undefined) entry.reason = reason;
   if (revision !== undefined) entry.revision = Number(revision);
-  if (changes !== undefined) entry.changes = decodeChanges(changes);
-  if (previous !== undefined) entry.previous = decodeChanges(previous);
+  if (changes !== undefined) entry.changes = decodeChangeList(changes);
+  if (previous !== undefined) entry.previous = decodeChangeList(previous);
   if (why !== undefined) entry.why = why as HistoryWhy;
-  if (keys !== undefined) entry.keys = decodeChanges(keys).map((change) => change.key);
+  if (keys !== undefined) entry.keys = decodeChangeList(keys).map((change) => change.key);
   return entry;
-}
-
-/** "<count>;<changes>" as in an encoded change set, without its seq. */
-function decodeChanges(encoded: string): ConfigChange[] {
-  return decodeChangeSet(`0;${encoded}`).changes.map(({ key, valueJson }) =>
-    valueJson === null ? { key, deleted: true as const } : { key, value: JSON.parse(valueJson) as unknown },
-  );
 }

@@ -1,3 +1,5 @@
+import { readFields, writeFields } from './fields.js';
+
 /**
  * Release facts a change set carries to the scripts that record and apply it, appended to its encoded
  * form (src/config/change-set-codec.ts, which reads its changes and stops before this trailer):
@@ -27,6 +29,9 @@ export interface ReleaseMeta {
 
 export type ChangeKind = 'change' | 'rollback' | 'revert' | 'recurring';
 
+/** Internal schedule() option: the kind of a change set release control schedules (rollback). */
+export const CHANGE_KIND = Symbol('hotconf.changeKind');
+
 const FIELDS = [
   'kind',
   'actor',
@@ -40,35 +45,23 @@ const FIELDS = [
   'revertVersion',
 ] as const satisfies readonly (keyof ReleaseMeta)[];
 
-const NUMBER_FIELDS = new Set<string>(['historyLimit', 'untilAt', 'forMs', 'baseRevision']);
 const MARKER = '~R';
 const TRAILER_END = /;(\d+)~R$/;
 
 export function encodeReleaseMeta(meta: ReleaseMeta): string {
-  let fields = '';
-  for (const name of FIELDS) {
-    const value = meta[name];
-    const text = value === undefined ? '' : String(value);
-    fields += `${Buffer.byteLength(text)};${text}`;
-  }
+  const fields = writeFields(meta, FIELDS);
   return `${fields};${Buffer.byteLength(fields)}${MARKER}`;
 }
 
 /** The release facts at the end of a payload, or undefined when it has none (history off). */
 export function decodeReleaseMeta(payload: string): ReleaseMeta | undefined {
-  if (!payload.endsWith(MARKER)) return undefined;
-  const match = TRAILER_END.exec(payload);
+  const match = payload.endsWith(MARKER) ? TRAILER_END.exec(payload) : null;
   if (!match) return undefined;
   const bytes = Buffer.from(payload);
-  const trailerBytes = Number(match[1]);
-  let position = bytes.length - Buffer.byteLength(match[0]) - trailerBytes;
-  const meta: Record<string, string | number> = {};
-  for (const name of FIELDS) {
-    const sep = bytes.indexOf(0x3b /* ; */, position);
-    const length = Number(bytes.toString('latin1', position, sep));
-    const text = bytes.toString('utf8', sep + 1, sep + 1 + length);
-    position = sep + 1 + length;
-    if (text !== '') meta[name] = NUMBER_FIELDS.has(name) ? Number(text) : text;
-  }
+  const start = bytes.length - Buffer.byteLength(match[0]) - Number(match[1]);
+  const { historyLimit, untilAt, forMs, baseRevision, ...text } = readFields(bytes, start, FIELDS);
+  const numbers = { historyLimit, untilAt, forMs, baseRevision };
+  const meta: Record<string, string | number> = { ...text };
+  for (const [name, value] of Object.entries(numbers)) if (value !== undefined) meta[name] = Number(value);
   return meta as unknown as ReleaseMeta;
 }

@@ -16,6 +16,10 @@ import {
   resolveWhen,
   type When,
 } from '../queue/validate.js';
+import type { HistoryQuery } from '../release/history-reader.js';
+import { ReleaseControl, type RollbackOptions } from '../release/release-control.js';
+import { CHANGE_KIND, type ChangeKind } from '../release/release-meta.js';
+import type { RecurringInput } from '../release/recurring-definition.js';
 import { ClaimLoop } from './claim-loop.js';
 import type {
   CurrentConfig,
@@ -41,6 +45,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly batchSize: number;
   private readonly maxMessageBytes: number;
   private readonly maxKeyBytes: number;
+  private readonly release: ReleaseControl;
   private running: { loop: ClaimLoop; wake: WakeListener; publisher: NsqPublisher } | undefined;
   private stopped = false;
 
@@ -76,6 +81,16 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       maxPayloadBytes: Number.MAX_SAFE_INTEGER,
       claimScript: 'claimChanges',
     });
+    this.release = new ReleaseControl({
+      redis: this.queue.redis,
+      keys: this.queue.keys,
+      maxKeyBytes: this.maxKeyBytes,
+      maxMessageBytes: this.maxMessageBytes,
+      ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
+      ...(options.recurringRefillMs === undefined ? {} : { recurringRefillMs: options.recurringRefillMs }),
+      schedule: (change, scheduleOptions, kind) =>
+        this.schedule(change, { ...scheduleOptions, [CHANGE_KIND]: kind } as ScheduleOptions),
+    });
   }
 
   /** Schedules a change or change set. `at` in the past means now. Retry-safe with a stable `id`. */
@@ -92,8 +107,10 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
       );
     }
+    const kind = (options as { [CHANGE_KIND]?: ChangeKind })[CHANGE_KIND] ?? 'change';
+    const trailer = await this.release.trailerFor({ ...options, id }, kind);
     const seq = await this.queue.redis.incr(this.queue.keys.seq);
-    const payload = encodeChangeSet(seq, changes);
+    const payload = encodeChangeSet(seq, changes) + trailer;
     const stored = await this.queue.schedule({ id, payload, at: options.at, delayMs: options.delayMs });
     // An id scheduled before keeps what it had (the seq just drawn is simply never used).
     return { id, seq: decodeChangeSet(stored.payload).seq, effectiveAt: stored.runAt };
@@ -150,6 +167,43 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return this.queue.stats();
   }
 
+  /** State changes of change sets (scheduled, rescheduled, cancelled, applied, skipped), newest first. */
+  history(query?: HistoryQuery): ReturnType<ReleaseControl['history']> {
+    this.assertOpen();
+    return this.release.history(query);
+  }
+
+  /** Schedules one change set putting every key changed after `toRevision` back to its value then. */
+  rollback(
+    target: { toRevision: number },
+    options?: RollbackOptions,
+  ): ReturnType<ReleaseControl['rollback']> {
+    this.assertOpen();
+    return this.release.rollback(target, options);
+  }
+
+  /** Per-key difference between two snapshot revisions (`toRevision` defaults to the current one). */
+  diff(fromRevision: number, toRevision?: number): ReturnType<ReleaseControl['diff']> {
+    this.assertOpen();
+    return this.release.diff(fromRevision, toRevision);
+  }
+
+  /** A change that recurs on a cron schedule in a time zone, each occurrence time-boxed by durationMs. */
+  scheduleRecurring(input: RecurringInput): ReturnType<ReleaseControl['scheduleRecurring']> {
+    this.assertOpen();
+    return this.release.scheduleRecurring(input);
+  }
+
+  recurring(): ReturnType<ReleaseControl['recurring']> {
+    this.assertOpen();
+    return this.release.recurring();
+  }
+
+  cancelRecurring(id: string): ReturnType<ReleaseControl['cancelRecurring']> {
+    this.assertOpen();
+    return this.release.cancelRecurring(id);
+  }
+
   /** Starts the claim → publish → ack loop. */
   async start(): Promise<void> {
     this.assertOpen();
@@ -200,6 +254,10 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     }
     if (this.stopped) throw new HotconfError('E_CLOSED', 'the scheduler was stopped while starting');
     loop.start();
+    this.release.start(
+      (event) => this.emit('conflict', event),
+      (error) => this.reportError(error),
+    );
     this.logger.info({ topic, prefix: this.options.prefix }, 'hotconf: scheduler started');
   }
 
@@ -210,6 +268,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     if (this.running) {
       const { loop, wake, publisher } = this.running;
       await loop.stop();
+      await this.release.stop();
       await wake.stop();
       await publisher.close();
     }

@@ -2,6 +2,8 @@ import type { ChangeSetInput, ConfigChange } from '../config/changes.js';
 import type { Logger } from '../logger.js';
 import type { When } from '../queue/validate.js';
 import type { RedisOption } from '../redis/connection.js';
+import type { ConflictEvent } from '../release/conflict-watcher.js';
+import type { ReleaseOptions } from '../release/release-control.js';
 
 export interface SchedulerOptions {
   /** An ioredis Redis or Cluster (left open by `stop()`) or a redis:// URL. */
@@ -33,11 +35,15 @@ export interface SchedulerOptions {
   maxBackoffMs?: number;
   /** How often expired leases of crashed schedulers are reaped. Default: leaseMs / 2, at most 1 s. */
   reapIntervalMs?: number;
+  /** History stream length (XADD MAXLEN ~); 0 turns history and release control off. Default 10,000. */
+  historyLimit?: number;
+  /** How often a running scheduler tops up recurring changes' precomputed times. Default 10 s. */
+  recurringRefillMs?: number;
   /** pino-compatible logger; silent by default. */
   logger?: Logger;
 }
 
-export interface ScheduleOptions extends When {
+export interface ScheduleOptions extends When, ReleaseOptions {
   /** Stable id, so a retried schedule is harmless; generated when absent. */
   id?: string;
 }
@@ -77,6 +83,7 @@ export interface SchedulerEvents {
   published: [PublishedEvent];
   requeued: [RequeuedEvent];
   error: [Error];
+  conflict: [ConflictEvent];
 }
 
 export type { ChangeSetInput };
