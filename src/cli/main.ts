@@ -2,6 +2,10 @@
 import type { Command } from './command.js';
 import { cancel } from './commands/cancel.js';
 import { current } from './commands/current.js';
+import { diff } from './commands/diff.js';
+import { history } from './commands/history.js';
+import { recurring } from './commands/recurring.js';
+import { rollback } from './commands/rollback.js';
 import { pending } from './commands/pending.js';
 import { reschedule } from './commands/reschedule.js';
 import { schedule } from './commands/schedule.js';
@@ -18,6 +22,10 @@ const COMMANDS: readonly Command[] = [
   reschedule,
   pending,
   current,
+  history,
+  diff,
+  rollback,
+  recurring,
   stats,
   watch,
   scheduler,

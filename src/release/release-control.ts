@@ -2,7 +2,13 @@ import type { ChangeSetInput } from '../config/changes.js';
 import { maxEnvelopeBytes } from '../config/envelope.js';
 import { readRevision } from '../config/snapshot.js';
 import { HotconfError, invalidArgument } from '../errors.js';
-import { assertNonNegativeInteger, MAX_ID_BYTES, resolveWhen, type When } from '../queue/validate.js';
+import {
+  assertNonNegativeInteger,
+  assertPositiveInteger,
+  MAX_ID_BYTES,
+  resolveWhen,
+  type When,
+} from '../queue/validate.js';
 import type { RedisClient } from '../redis/connection.js';
 import type { HotconfKeys } from '../redis/keys.js';
 import { runScript } from '../redis/scripts.js';
@@ -34,6 +40,8 @@ export interface ReleaseOptions {
   reason?: string;
   /** Time-boxed: at `until` every key goes back to its value before, unless a newer change touched it. */
   until?: Date | number;
+  /** Time-boxed for this long from when the change takes effect (instead of `until`). */
+  durationMs?: number;
   /** The snapshot revision the change was prepared against: if any of its keys changed after it, the
    * change is skipped when due (history `skipped`, why `conflict`; the scheduler emits `conflict`). */
   baseRevision?: number;
@@ -98,9 +106,14 @@ export class ReleaseControl {
     const reason = assertLabel(options.reason, 'reason');
     const when = resolveWhen(options);
     const untilAt = resolveUntil(options.until, when.mode === 'at' ? when.ms : Date.now() + when.ms);
+    if (untilAt !== undefined && options.durationMs !== undefined) {
+      throw invalidArgument('give either until or durationMs, not both');
+    }
+    const forMs =
+      options.durationMs === undefined ? undefined : assertPositiveInteger(options.durationMs, 'durationMs');
     const baseRevision =
       options.baseRevision === undefined ? undefined : assertRevision(options.baseRevision, 'baseRevision');
-    const used = [actor, reason, untilAt, baseRevision].some((value) => value !== undefined);
+    const used = [actor, reason, untilAt, forMs, baseRevision].some((value) => value !== undefined);
     if (this.historyLimit === 0) {
       if (used) this.assertHistory();
       return '';
@@ -112,6 +125,7 @@ export class ReleaseControl {
       ...(actor === undefined ? {} : { actor }),
       ...(reason === undefined ? {} : { reason }),
       ...(untilAt === undefined ? {} : { untilAt }),
+      ...(forMs === undefined ? {} : { forMs }),
       ...(baseRevision === undefined ? {} : { baseRevision }),
     });
   }

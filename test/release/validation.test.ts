@@ -11,6 +11,8 @@ describe('release control refuses bad input before writing anything', () => {
     ['until equal to at', { at: Date.UTC(2030, 0, 1), until: Date.UTC(2030, 0, 1) }, 'E_INVALID_ARGUMENT'],
     ['until in the past', { until: Date.now() - 1_000 }, 'E_INVALID_ARGUMENT'],
     ['until not a time', { until: 'tomorrow' }, 'E_INVALID_ARGUMENT'],
+    ['both until and durationMs', { until: Date.now() + 60_000, durationMs: 1_000 }, 'E_INVALID_ARGUMENT'],
+    ['durationMs of 0', { durationMs: 0 }, 'E_INVALID_ARGUMENT'],
     ['oversize actor', { actor: 'a'.repeat(129) }, 'E_INVALID_ARGUMENT'],
     ['empty actor', { actor: '' }, 'E_INVALID_ARGUMENT'],
     ['actor with a newline', { actor: 'ana\nforged entry' }, 'E_INVALID_ARGUMENT'],
