@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { assertTopicName } from '../nsq/names.js';
 import { NsqPublisher } from '../nsq/publisher.js';
 import { DelayQueue, MAX_BATCH } from '../queue/delay-queue.js';
+import { legacyPublishing, type LegacyPublishing } from '../recipe/legacy-publishing.js';
 import { generateId } from '../queue/generate-id.js';
 import {
   assertId,
@@ -41,6 +42,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly batchSize: number;
   private readonly maxMessageBytes: number;
   private readonly maxKeyBytes: number;
+  private readonly legacy: LegacyPublishing | undefined;
   private running: { loop: ClaimLoop; wake: WakeListener; publisher: NsqPublisher } | undefined;
   private stopped = false;
 
@@ -56,6 +58,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       'maxMessageBytes',
     );
     this.maxKeyBytes = assertPositiveInteger(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, 'maxKeyBytes');
+    this.legacy = options.legacy === undefined ? undefined : legacyPublishing(options.legacy, options.topic);
     for (const name of ['connectTimeoutMs', 'publishTimeoutMs'] as const) {
       if (options[name] !== undefined) assertPositiveInteger(options[name], name);
     }
@@ -92,6 +95,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
       );
     }
+    this.legacy?.assertFits(changes, this.maxMessageBytes);
     const seq = await this.queue.redis.incr(this.queue.keys.seq);
     const payload = encodeChangeSet(seq, changes);
     const stored = await this.queue.schedule({ id, payload, at: options.at, delayMs: options.delayMs });
@@ -171,7 +175,11 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       maxInFlight: this.options.maxInFlight ?? 4,
       reapIntervalMs: this.options.reapIntervalMs ?? Math.min(1000, Math.ceil(this.queue.leaseMs / 2)),
       dispatch: {
-        publish: (messages) => publisher.publish(topic, messages),
+        // With legacy publishing a batch counts as published once both topics have it.
+        publish: async (messages) => {
+          const send = publisher.publish.bind(publisher);
+          await Promise.all([send(topic, messages), this.legacy?.publish(send, messages)]);
+        },
         publishRetries: this.options.publishRetries ?? 2,
         backoffMs: this.options.backoffMs ?? 200,
         maxBackoffMs: this.options.maxBackoffMs ?? 30_000,
