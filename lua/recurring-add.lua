@@ -13,6 +13,7 @@
 -- @include "history"
 -- @include "schedule-change"
 -- @include "recurring"
+-- @include "layout"
 
 local id = ARGV[1]
 local existing = readRecurring(id)
@@ -22,5 +23,7 @@ end
 local definition = readFields(ARGV[2], 1, RECURRING_FIELDS)
 local previousEarliest = earliestRunAt()
 advanceRecurring(id, definition, serverNowMs())
+-- The first write to a fresh prefix marks its layout (src/redis/layout.ts), as schedule does.
+redis.call('HSETNX', metaKey, 'layout', layoutVersion)
 wakeIfEarlier(ARGV[3], previousEarliest)
 return { 1, definition.current or '' }

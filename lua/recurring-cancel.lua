@@ -5,6 +5,7 @@
   Returns 1 when it existed, 0 when not.
 ]]
 -- @include "keys"
+-- @include "time"
 -- @include "fields"
 -- @include "release-meta"
 -- @include "history"

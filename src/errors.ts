@@ -9,6 +9,12 @@ export type HotconfErrorCode =
   | 'E_REDIS'
   | 'E_MALFORMED_MESSAGE'
   | 'E_REJECTED'
+  /** The id names an item that was given up (dead): `retryDead()` or `purgeDead()` it first. */
+  | 'E_DEAD'
+  /** The prefix's keys are in a newer layout than this version of hotconf knows (src/redis/layout.ts). */
+  | 'E_LAYOUT'
+  /** The Redis server is older than 6.2 (hotconf's scripts need ZMSCORE). */
+  | 'E_REDIS_VERSION'
   | 'E_UNKNOWN_REVISION'
   | 'E_REVISION_TRIMMED'
   | 'E_NOTHING_TO_ROLL_BACK'

@@ -26,7 +26,7 @@ local function advanceRecurring(recurringId, definition, afterMs)
   end
   definition.current = nil
   if nextAt then
-    local id = recurringId .. ':' .. string.format('%d', nextAt)
+    local id = recurringId .. ':' .. formatMs(nextAt)
     scheduleChange(id, nextAt, definition.changes, {
       kind = 'recurring', actor = definition.actor, reason = definition.reason,
       historyLimit = definition.historyLimit, forMs = definition.durationMs, recurringId = recurringId,

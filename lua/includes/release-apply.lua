@@ -7,6 +7,7 @@
 --   * schedules a recurring change's next occurrence.
 -- Per key the greatest version still wins, as in applyToSnapshot. Reads and writes of the snapshot are
 -- one variadic call each for the whole batch; history is one XADD per change set.
+-- Applies the first `count` of the claimed change sets (the others are in effect already).
 -- Returns the positions (in `stored`) of the change sets skipped entirely, which are not published.
 
 local function readReleasedSet(index, id, value)
@@ -26,12 +27,10 @@ local function readReleasedSet(index, id, value)
   return set
 end
 
-local function applyReleased(ids, stored, now)
+local function applyReleased(ids, stored, now, count)
   local sets = {}
-  for i, value in ipairs(stored) do
-    if value then
-      sets[#sets + 1] = readReleasedSet(i, ids[i], value)
-    end
+  for i = 1, count do
+    sets[i] = readReleasedSet(i, ids[i], stored[i])
   end
   table.sort(sets, function(a, b)
     return isNewer(b.at, b.seq, a.at, a.seq)
@@ -55,10 +54,10 @@ local function applyReleased(ids, stored, now)
   end
 
   local revision = tonumber(redis.call('GET', revisionKey)) or 0
-  local skipped = {}
+  local skipped, latestAt = {}, 0
   for _, set in ipairs(sets) do
     local meta = set.meta
-    local setVersion = set.at .. ':' .. set.seq
+    local setVersion = formatMs(set.at) .. ':' .. set.seq
     local moved = {}
     if meta.baseRevision then
       for _, key in ipairs(set.keys) do
@@ -97,9 +96,10 @@ local function applyReleased(ids, stored, now)
       skipped[#skipped + 1] = set.index
       extra[#extra + 1] = 'changes'
       extra[#extra + 1] = set.changes
-      recordHistory('skipped', set.id, set.seq, set.at, meta, extra)
+      recordHistory('skipped', set.id, set.seq, formatMs(set.at), meta, extra)
     else
       revision = revision + 1
+      latestAt = math.max(latestAt, set.at)
       for _, key in ipairs(wonKeys) do
         keyRevision[key] = revision
       end
@@ -113,7 +113,7 @@ local function applyReleased(ids, stored, now)
       extra[n + 1], extra[n + 2] = 'revision', revision
       extra[n + 3], extra[n + 4] = 'changes', wonChanges
       extra[n + 5], extra[n + 6] = 'previous', encodeChangeList(wonKeys, previous)
-      recordHistory('applied', set.id, set.seq, set.at, meta, extra)
+      recordHistory('applied', set.id, set.seq, formatMs(set.at), meta, extra)
       local revertAt = tonumber(meta.untilAt) or (meta.forMs and set.at + tonumber(meta.forMs))
       if revertAt then
         scheduleChange(set.id .. '.revert', math.max(revertAt, now), encodeChangeList(wonKeys, previous), {
@@ -149,6 +149,10 @@ local function applyReleased(ids, stored, now)
     callInSlices('HSET', configKey, setArgs, 2000)
     callInSlices('HDEL', configKey, deletedKeys, 1000)
     redis.call('SET', revisionKey, revision)
+    -- As applyToSnapshot does: new changes are never clamped before what is in effect (includes/time.lua).
+    if latestAt > (tonumber(redis.call('HGET', metaKey, 'appliedAt')) or 0) then
+      redis.call('HSET', metaKey, 'appliedAt', formatMs(latestAt))
+    end
   end
   return skipped
 end

@@ -1,20 +1,21 @@
--- The claim's one entry into release control. A batch in which some change set carries release facts
--- goes through applyReleased; any other batch through applyToSnapshot, untouched by release control.
--- Change sets skipped entirely leave the claim here: out of processing, done, and out of the reply.
--- Returns ids, stored values and attempts of the change sets to publish.
-local function applyClaimed(token, ids, stored, attempts, now)
+-- The claim's one entry into release control. Applies the first `count` claimed change sets (those taken
+-- from due; the rest come from republish and are in effect already). A batch in which one of them
+-- carries release facts goes through applyReleased, any other through applyToSnapshot, untouched by
+-- release control. Change sets skipped entirely leave the claim here: out of processing, finished
+-- (includes/retention.lua), out of the reply. Returns ids, stored values and attempts to publish.
+local function applyClaimed(token, ids, stored, attempts, now, count, retentionMs)
   local released = false
-  for _, value in ipairs(stored) do
-    if value and hasReleaseMeta(value) then
+  for i = 1, count do
+    if hasReleaseMeta(stored[i]) then
       released = true
       break
     end
   end
   if not released then
-    applyToSnapshot(stored)
+    applyToSnapshot(stored, count)
     return ids, stored, attempts
   end
-  local skipped = applyReleased(ids, stored, now)
+  local skipped = applyReleased(ids, stored, now, count)
   if #skipped == 0 then
     return ids, stored, attempts
   end
@@ -25,8 +26,7 @@ local function applyClaimed(token, ids, stored, attempts, now)
     skippedIds[#skippedIds + 1] = ids[index]
   end
   redis.call('ZREM', processingKey, unpack(members))
-  redis.call('HDEL', itemsKey, unpack(skippedIds))
-  redis.call('HDEL', attemptsKey, unpack(skippedIds))
+  finishItems(skippedIds, now, retentionMs, true)
   local keptIds, keptStored, keptAttempts = {}, {}, {}
   for i, id in ipairs(ids) do
     if not drop[i] then

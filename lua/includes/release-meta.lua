@@ -9,13 +9,18 @@ local function hasReleaseMeta(value)
   return string.sub(value, -2) == '~R'
 end
 
--- Returns the facts and the position where they start (the encoded changes end just before it).
+-- Where the facts start (the encoded changes end just before), or nil when there are none.
+local function releaseMetaStart(value)
+  local bytes = hasReleaseMeta(value) and string.match(value, ';(%d+)~R$')
+  return bytes and #value - #bytes - 2 - tonumber(bytes)
+end
+
+-- Returns the facts (nil when none) and the position where they start.
 local function readReleaseMeta(value)
-  if not hasReleaseMeta(value) then
+  local start = releaseMetaStart(value)
+  if not start then
     return nil, #value + 1
   end
-  local bytes = string.match(value, ';(%d+)~R$')
-  local start = #value - #bytes - 2 - tonumber(bytes)
   return readFields(value, start, RELEASE_FIELDS), start
 end
 

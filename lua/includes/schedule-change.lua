@@ -8,7 +8,7 @@ local function scheduleChange(id, runAt, changes, meta)
   end
   local seq = redis.call('INCR', seqKey)
   redis.call('ZADD', dueKey, runAt, id)
-  redis.call('HSET', itemsKey, id, runAt .. '|' .. seq .. ';' .. changes .. encodeReleaseMeta(meta))
-  recordHistory('scheduled', id, seq, runAt, meta, { 'changes', changes })
+  redis.call('HSET', itemsKey, id, formatMs(runAt) .. '|' .. seq .. ';' .. changes .. encodeReleaseMeta(meta))
+  recordHistory('scheduled', id, seq, formatMs(runAt), meta, { 'changes', changes })
   return id
 end

@@ -1,14 +1,11 @@
-import { decodeChangeSet, encodeChangeSet } from '../config/change-set-codec.js';
-import type { ConfigChange, NormalizedChange } from '../config/changes.js';
+import { decodeChangeSet } from '../config/change-set-codec.js';
+import type { ConfigChange } from '../config/changes.js';
 
 /**
  * A change list as history entries and recurring definitions hold it: an encoded change set without
- * its seq, "<count>;..." (src/config/change-set-codec.ts); lua/includes/history.lua writes the same.
+ * its seq, "<count>;..." (src/config/change-set-codec.ts encodeChanges; lua/includes/history.lua writes
+ * the same), as the changes users see.
  */
-export function encodeChangeList(changes: readonly NormalizedChange[]): string {
-  return encodeChangeSet(0, changes).slice('0;'.length);
-}
-
 export function decodeChangeList(encoded: string): ConfigChange[] {
   return decodeChangeSet(`0;${encoded}`).changes.map(({ key, valueJson }) =>
     valueJson === null ? { key, deleted: true as const } : { key, value: JSON.parse(valueJson) as unknown },

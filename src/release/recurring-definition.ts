@@ -6,7 +6,8 @@ import {
 } from '../config/changes.js';
 import { invalidArgument } from '../errors.js';
 import { assertId, assertPositiveInteger } from '../queue/validate.js';
-import { decodeChangeList, encodeChangeList } from './change-list.js';
+import { encodeChanges } from '../config/change-set-codec.js';
+import { decodeChangeList } from './change-list.js';
 import { readFields, writeFields } from './fields.js';
 import { assertCronSchedule, type CronSchedule } from './occurrences.js';
 import { assertLabel } from './validate.js';
@@ -81,7 +82,7 @@ export function validateRecurring(input: RecurringInput, maxKeyBytes: number): V
   const valid: ValidRecurring = {
     id: input.id,
     ...schedule,
-    changes: encodeChangeList(normalized),
+    changes: encodeChanges(normalized),
     normalized,
   };
   if (input.durationMs !== undefined)

@@ -1,16 +1,22 @@
 import { EventEmitter } from 'node:events';
-import { decodeChangeSet, encodeChangeSet } from '../config/change-set-codec.js';
+import { decodeChangeSet, encodeChanges, seqOfChangeSet } from '../config/change-set-codec.js';
 import { normalizeChanges, DEFAULT_MAX_KEY_BYTES, type ChangeSetInput } from '../config/changes.js';
 import { maxEnvelopeBytes } from '../config/envelope.js';
 import { readSnapshot } from '../config/snapshot.js';
 import { HotconfError, invalidArgument } from '../errors.js';
+import { readFleet } from '../fleet/read-fleet.js';
+import type { AppliedReport, FleetInstance, FleetQuery, WaitForAppliedOptions } from '../fleet/types.js';
+import { waitForApplied } from '../fleet/wait-for-applied.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { assertTopicName } from '../nsq/names.js';
 import { NsqPublisher } from '../nsq/publisher.js';
 import { DelayQueue, MAX_BATCH } from '../queue/delay-queue.js';
+import { legacyPublishing, type LegacyPublishing } from '../recipe/legacy-publishing.js';
 import { generateId } from '../queue/generate-id.js';
+import type { DeadItem } from '../queue/types.js';
 import {
   assertId,
+  assertOptionalObject,
   assertPositiveInteger,
   assertNonNegativeInteger,
   resolveWhen,
@@ -28,6 +34,7 @@ import type {
   ScheduleOptions,
   SchedulerEvents,
   SchedulerOptions,
+  SchedulerStats,
 } from './types.js';
 import { WakeListener } from './wake-listener.js';
 
@@ -45,6 +52,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly batchSize: number;
   private readonly maxMessageBytes: number;
   private readonly maxKeyBytes: number;
+  private readonly legacy: LegacyPublishing | undefined;
   private readonly release: ReleaseControl;
   private running: { loop: ClaimLoop; wake: WakeListener; publisher: NsqPublisher } | undefined;
   private stopped = false;
@@ -61,6 +69,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       'maxMessageBytes',
     );
     this.maxKeyBytes = assertPositiveInteger(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, 'maxKeyBytes');
+    this.legacy = options.legacy === undefined ? undefined : legacyPublishing(options.legacy, options.topic);
     for (const name of ['connectTimeoutMs', 'publishTimeoutMs'] as const) {
       if (options[name] !== undefined) assertPositiveInteger(options[name], name);
     }
@@ -80,6 +89,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       // Size is checked on the whole envelope in schedule(); the queue need not check it again.
       maxPayloadBytes: Number.MAX_SAFE_INTEGER,
       claimScript: 'claimChanges',
+      logger: this.logger,
+      ...(options.idRetentionMs === undefined ? {} : { idRetentionMs: options.idRetentionMs }),
     });
     this.release = new ReleaseControl({
       redis: this.queue.redis,
@@ -93,13 +104,18 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     });
   }
 
-  /** Schedules a change or change set. `at` in the past means now. Retry-safe with a stable `id`. */
-  async schedule(change: ChangeSetInput, options: ScheduleOptions = {}): Promise<ScheduledChange> {
+  /**
+   * Schedules a change or change set. `at` in the past means now. Retry-safe with a stable `id`: within
+   * `idRetentionMs` a repeated id returns the original `{ id, seq, effectiveAt }` and changes nothing,
+   * whatever became of it (pending, being published, in effect, cancelled); a dead id gives E_DEAD.
+   */
+  async schedule(change: ChangeSetInput, options?: ScheduleOptions): Promise<ScheduledChange> {
     this.assertOpen();
     const changes = normalizeChanges(change, this.maxKeyBytes);
-    const id = options.id ?? generateId();
+    const { id: givenId, at, delayMs } = assertOptionalObject(options, 'schedule options') ?? {};
+    const id = givenId ?? generateId();
     assertId(id);
-    resolveWhen(options); // validates before anything is written
+    resolveWhen({ at, delayMs }); // validates before anything is written
     const size = maxEnvelopeBytes(id, changes);
     if (size > this.maxMessageBytes) {
       throw new HotconfError(
@@ -107,38 +123,40 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
       );
     }
-    const kind = (options as { [CHANGE_KIND]?: ChangeKind })[CHANGE_KIND] ?? 'change';
+    this.legacy?.assertFits(changes, this.maxMessageBytes);
+    const kind = (options as { [CHANGE_KIND]?: ChangeKind } | undefined)?.[CHANGE_KIND] ?? 'change';
     const trailer = await this.release.trailerFor({ ...options, id }, kind);
-    const seq = await this.queue.redis.incr(this.queue.keys.seq);
-    const payload = encodeChangeSet(seq, changes) + trailer;
-    const stored = await this.queue.schedule({ id, payload, at: options.at, delayMs: options.delayMs });
-    // An id scheduled before keeps what it had (the seq just drawn is simply never used).
-    return { id, seq: decodeChangeSet(stored.payload).seq, effectiveAt: stored.runAt };
+    // The queue's schedule script draws the seq and prepends it; an id scheduled before keeps what it had.
+    const payload = encodeChanges(changes) + trailer;
+    const stored = await this.queue.schedule({
+      ...(givenId === undefined ? {} : { id }),
+      payload,
+      at,
+      delayMs,
+    });
+    return { id: stored.id, seq: seqOfChangeSet(stored.payload), effectiveAt: stored.runAt };
   }
 
-  /** Removes a pending change. False when it is unknown, already published or being published. */
+  /** Removes a pending change. False when it is unknown, in effect (published or not) or dead. */
   async cancel(id: string): Promise<boolean> {
     this.assertOpen();
     return this.queue.cancel(id);
   }
 
-  /** Moves a pending change to a new time; E_NOT_PENDING when it was published or is being published. */
+  /** Moves a pending change to a new time; E_NOT_PENDING when it is in effect (published or not) or unknown. */
   async reschedule(id: string, when: When): Promise<ScheduledChange> {
     this.assertOpen();
     const moved = await this.queue.reschedule(id, when);
     if (moved === null) {
-      throw new HotconfError(
-        'E_NOT_PENDING',
-        `change ${id} is not pending (unknown, published or being published)`,
-      );
+      throw new HotconfError('E_NOT_PENDING', `change ${id} is not pending (unknown, in effect or dead)`);
     }
-    return { id, seq: decodeChangeSet(moved.payload).seq, effectiveAt: moved.runAt };
+    return { id, seq: seqOfChangeSet(moved.payload), effectiveAt: moved.runAt };
   }
 
-  /** Scheduled changes not yet claimed, earliest first. */
-  async pending({ limit = 100 }: { limit?: number } = {}): Promise<PendingChange[]> {
+  /** Scheduled changes that have not taken effect, earliest first. */
+  async pending(options?: { limit?: number }): Promise<PendingChange[]> {
     this.assertOpen();
-    const items = await this.queue.peek({ limit });
+    const items = await this.queue.peek(options);
     return items.map((item) => {
       const { seq, changes } = decodeChangeSet(item.payload);
       return {
@@ -161,10 +179,43 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return { revision, values };
   }
 
-  /** Queue counts: due, scheduled, processing, dead and the oldest due change's lag. */
-  async stats(): ReturnType<DelayQueue['stats']> {
+  /**
+   * Counts: due, scheduled, processing (being published), awaitingPublish (in effect, publish to be
+   * retried), dead, and the oldest due change's lag.
+   */
+  async stats(): Promise<SchedulerStats> {
     this.assertOpen();
-    return this.queue.stats();
+    return this.queue.counts();
+  }
+
+  /** Items given up on this prefix (ones the claim could not decode), with why. */
+  async dead(options?: { limit?: number }): Promise<DeadItem[]> {
+    this.assertOpen();
+    return this.queue.dead(options);
+  }
+
+  /** Makes dead items pending again, due now. Returns how many. */
+  async retryDead(ids: readonly string[]): Promise<number> {
+    this.assertOpen();
+    return this.queue.retryDead(ids);
+  }
+
+  /** Removes every dead item, freeing its id. Returns how many. */
+  async purgeDead(): Promise<number> {
+    this.assertOpen();
+    return this.queue.purgeDead();
+  }
+
+  /** The subscriber instances reporting now (src/fleet). */
+  async fleet(query?: FleetQuery): Promise<FleetInstance[]> {
+    this.assertOpen();
+    return readFleet(this.queue.redis, this.queue.keys, query);
+  }
+
+  /** Resolves once every reporting instance applied change set `id`, or at the timeout with those missing (src/fleet). */
+  async waitForApplied(id: string, options: WaitForAppliedOptions): Promise<AppliedReport> {
+    this.assertOpen();
+    return waitForApplied(this.queue.redis, this.queue.keys, id, options);
   }
 
   /** State changes of change sets (scheduled, rescheduled, cancelled, applied, skipped), newest first. */
@@ -225,7 +276,11 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       maxInFlight: this.options.maxInFlight ?? 4,
       reapIntervalMs: this.options.reapIntervalMs ?? Math.min(1000, Math.ceil(this.queue.leaseMs / 2)),
       dispatch: {
-        publish: (messages) => publisher.publish(topic, messages),
+        // With legacy publishing a batch counts as published once both topics have it.
+        publish: async (messages) => {
+          const send = publisher.publish.bind(publisher);
+          await Promise.all([send(topic, messages), this.legacy?.publish(send, messages)]);
+        },
         publishRetries: this.options.publishRetries ?? 2,
         backoffMs: this.options.backoffMs ?? 200,
         maxBackoffMs: this.options.maxBackoffMs ?? 30_000,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeChangeSet, encodeChangeSet } from '../../src/config/change-set-codec.js';
+import { decodeChangeSet, encodeChanges } from '../../src/config/change-set-codec.js';
 import { decodeReleaseMeta, encodeReleaseMeta } from '../../src/release/release-meta.js';
 import { parseHistoryEntry } from '../../src/release/history-entry.js';
 
@@ -20,14 +20,14 @@ describe('release facts appended to a stored change set', () => {
       revertOf: 'change-1',
       revertVersion: '1764547200000:17',
     };
-    const payload = encodeChangeSet(17, changes) + encodeReleaseMeta(meta);
+    const payload = `17;${encodeChanges(changes)}${encodeReleaseMeta(meta)}`;
     expect(decodeReleaseMeta(payload)).toEqual(meta);
     expect(decodeChangeSet(payload)).toEqual({ seq: 17, changes });
   });
 
   it('finds no trailer in a payload without one, whatever its last value', () => {
     for (const valueJson of ['"~R"', '1', 'null', '{"a":"~R"}', null]) {
-      expect(decodeReleaseMeta(encodeChangeSet(1, [{ key: 'k~R', valueJson }]))).toBeUndefined();
+      expect(decodeReleaseMeta(`1;${encodeChanges([{ key: 'k~R', valueJson }])}`)).toBeUndefined();
     }
   });
 });
