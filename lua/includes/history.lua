@@ -1,19 +1,21 @@
 -- Writes one entry of the history stream (read by src/release/history-entry.ts). The entry id is
 -- Redis's own (XADD *), so its time is the server's. Trimmed approximately to the change's historyLimit.
--- `extra` is a flat list of further field/value pairs (revision, changes, previous, why, keys).
-local function recordHistory(event, id, seq, effectiveAt, meta, extra)
+-- Further field/value pairs (revision, changes, previous, why, keys) follow as extra arguments: passed on
+-- as they are, with no table built, since the claim writes one entry per change set.
+-- Absent fields (kind 'change', no actor, no reason) are left out.
+local function recordHistory(event, id, seq, effectiveAt, meta, ...)
   if not meta or not meta.historyLimit then
     return
   end
-  local fields = {
-    'XADD', historyKey, 'MAXLEN', '~', meta.historyLimit, '*',
-    'event', event, 'id', id, 'seq', seq, 'effectiveAt', effectiveAt,
-    'kind', meta.kind or 'change', 'actor', meta.actor or '', 'reason', meta.reason or '',
-  }
-  for _, value in ipairs(extra or {}) do
-    fields[#fields + 1] = value
+  local limit, kind, actor, reason = meta.historyLimit, meta.kind or 'change', meta.actor, meta.reason
+  if kind == 'change' and not actor and not reason then
+    redis.call('XADD', historyKey, 'MAXLEN', '~', limit, '*',
+      'event', event, 'id', id, 'seq', seq, 'effectiveAt', effectiveAt, ...)
+  else
+    redis.call('XADD', historyKey, 'MAXLEN', '~', limit, '*',
+      'event', event, 'id', id, 'seq', seq, 'effectiveAt', effectiveAt,
+      'kind', kind, 'actor', actor or '', 'reason', reason or '', ...)
   end
-  redis.call(unpack(fields))
 end
 
 -- Keys and their values (JSON, or false for none) as an encoded change list "<count>;...".
@@ -21,7 +23,7 @@ local function encodeChangeList(keys, values)
   local parts = { #keys .. ';' }
   for i, key in ipairs(keys) do
     local value = values and values[i]
-    parts[#parts + 1] = #key .. ';' .. key .. (value and (#value .. ';' .. value) or 'd;')
+    parts[i + 1] = #key .. ';' .. key .. (value and (#value .. ';' .. value) or 'd;')
   end
   return table.concat(parts)
 end

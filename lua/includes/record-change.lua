@@ -7,7 +7,6 @@ local function recordChangeEvent(event, id, stored)
   local bar = string.find(stored, '|', 1, true)
   local seqEnd = string.find(stored, ';', bar + 1, true)
   local meta, metaAt = readReleaseMeta(stored)
-  recordHistory(event, id, string.sub(stored, bar + 1, seqEnd - 1), string.sub(stored, 1, bar - 1), meta, {
-    'changes', string.sub(stored, seqEnd + 1, metaAt - 1),
-  })
+  recordHistory(event, id, string.sub(stored, bar + 1, seqEnd - 1), string.sub(stored, 1, bar - 1), meta,
+    'changes', string.sub(stored, seqEnd + 1, metaAt - 1))
 end

@@ -10,9 +10,13 @@ local function hasReleaseMeta(value)
 end
 
 -- Where the facts start (the encoded changes end just before), or nil when there are none.
+-- The search starts near the end: ";<bytes>~R" is at most 13 characters.
 local function releaseMetaStart(value)
-  local bytes = hasReleaseMeta(value) and string.match(value, ';(%d+)~R$')
-  return bytes and #value - #bytes - 2 - tonumber(bytes)
+  if not hasReleaseMeta(value) then
+    return nil
+  end
+  local sep, _, bytes = string.find(value, ';(%d+)~R$', math.max(1, #value - 12))
+  return bytes and sep - tonumber(bytes)
 end
 
 -- Returns the facts (nil when none) and the position where they start.

@@ -9,6 +9,6 @@ local function scheduleChange(id, runAt, changes, meta)
   local seq = redis.call('INCR', seqKey)
   redis.call('ZADD', dueKey, runAt, id)
   redis.call('HSET', itemsKey, id, formatMs(runAt) .. '|' .. seq .. ';' .. changes .. encodeReleaseMeta(meta))
-  recordHistory('scheduled', id, seq, formatMs(runAt), meta, { 'changes', changes })
+  recordHistory('scheduled', id, seq, formatMs(runAt), meta, 'changes', changes)
   return id
 end

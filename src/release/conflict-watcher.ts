@@ -1,5 +1,6 @@
 import type { RedisClient } from '../redis/connection.js';
-import { parseHistoryEntry, type HistoryEntry } from './history-entry.js';
+import { decodeChangeList } from './change-list.js';
+import { readFields } from './fields.js';
 
 /** What the scheduler's `conflict` event carries: a change set skipped because its keys moved. */
 export interface ConflictEvent {
@@ -12,65 +13,57 @@ export interface ConflictEvent {
   reason?: string;
 }
 
-const BLOCK_MS = 1_000;
+/** The message lua/includes/release-apply.lua publishes for each change set it skips for a conflict. */
+export const CONFLICT_FIELDS = ['id', 'seq', 'effectiveAt', 'keys', 'actor', 'reason'] as const;
+
+/** The pub/sub channel of conflicts: the history key's name with ":conflicts" (release-apply.lua). */
+export function conflictChannel(historyKey: string): string {
+  return `${historyKey}:conflicts`;
+}
 
 /**
- * Follows the history stream from now on (XREAD BLOCK on a connection of its own) and reports every
- * change set skipped for a conflict, whichever scheduler's claim skipped it.
+ * Reports every change set skipped for a conflict, whichever scheduler's claim skipped it, from the
+ * claim's pub/sub message (at most once, as events are; history keeps the durable record). A tail of
+ * the history stream would make every scheduler read every entry: pub/sub costs only on a conflict.
  */
 export class ConflictWatcher {
-  private connection: RedisClient | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private subscriber: RedisClient | undefined;
 
   constructor(
     private readonly redis: RedisClient,
-    private readonly stream: string,
+    private readonly channel: string,
     private readonly onConflict: (event: ConflictEvent) => void,
-    private readonly onError: (error: Error) => void,
   ) {}
 
-  start(): void {
-    this.connection = this.redis.duplicate();
-    this.connection.on('error', () => {}); // reported by the failing XREAD below
-    this.running = this.follow(this.connection);
+  async start(): Promise<void> {
+    this.subscriber = this.redis.duplicate();
+    // The duplicate reconnects and resubscribes by itself; its errors are the main connection's to report.
+    this.subscriber.on('error', () => {});
+    this.subscriber.on('message', (_channel: string, message: string) => this.onConflict(parse(message)));
+    await this.subscriber.subscribe(this.channel);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.connection?.disconnect();
-    await this.running;
-  }
-
-  private async follow(connection: RedisClient): Promise<void> {
-    let last: string | undefined;
-    while (!this.stopped) {
-      try {
-        // From the newest entry at start: '$' on each XREAD would miss what lands between two reads.
-        last ??= (await connection.xrevrange(this.stream, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0-0';
-        const reply = await connection.xread('BLOCK', BLOCK_MS, 'STREAMS', this.stream, last);
-        for (const [cursor, fields] of reply?.[0]?.[1] ?? []) {
-          last = cursor;
-          report(parseHistoryEntry(cursor, fields), this.onConflict);
-        }
-      } catch (error) {
-        if (this.stopped) return;
-        this.onError(error as Error);
-        await new Promise((resolve) => setTimeout(resolve, BLOCK_MS));
-      }
-    }
+  stop(): void {
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
   }
 }
 
-function report(entry: HistoryEntry, onConflict: (event: ConflictEvent) => void): void {
-  if (entry.event !== 'skipped' || entry.why !== 'conflict') return;
-  const { id, seq, effectiveAt, keys = [], actor, reason } = entry;
-  onConflict({
-    id,
+function parse(message: string): ConflictEvent {
+  const {
+    id = '',
     seq,
     effectiveAt,
-    keys,
+    keys = '0;',
+    actor,
+    reason,
+  } = readFields(Buffer.from(message), 0, CONFLICT_FIELDS);
+  return {
+    id,
+    seq: Number(seq),
+    effectiveAt: Number(effectiveAt),
+    keys: decodeChangeList(keys).map((change) => change.key),
     ...(actor === undefined ? {} : { actor }),
     ...(reason === undefined ? {} : { reason }),
-  });
+  };
 }

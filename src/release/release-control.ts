@@ -12,7 +12,7 @@ import {
 import type { RedisClient } from '../redis/connection.js';
 import type { HotconfKeys } from '../redis/keys.js';
 import { runScript } from '../redis/scripts.js';
-import { ConflictWatcher, type ConflictEvent } from './conflict-watcher.js';
+import { conflictChannel, ConflictWatcher, type ConflictEvent } from './conflict-watcher.js';
 import type { HistoryEntry } from './history-entry.js';
 import { readAppliedAfter, readHistory, validateHistoryQuery, type HistoryQuery } from './history-reader.js';
 import { nextOccurrences } from './occurrences.js';
@@ -213,24 +213,25 @@ export class ReleaseControl {
   }
 
   /** While the scheduler runs: `conflict` events, and recurring definitions kept supplied. */
-  start(onConflict: (event: ConflictEvent) => void, onError: (error: Error) => void): void {
+  async start(onConflict: (event: ConflictEvent) => void, onError: (error: Error) => void): Promise<void> {
     if (this.historyLimit === 0 || this.running) return;
     const { redis, keys } = this.options;
-    const watcher = new ConflictWatcher(redis, keys.history, onConflict, onError);
+    const watcher = new ConflictWatcher(redis, conflictChannel(keys.history), onConflict);
     const keeper = new RecurringKeeper(
       () => refillRecurring(redis, keys),
       this.options.recurringRefillMs ?? 10_000,
       onError,
     );
-    watcher.start();
-    keeper.start();
     this.running = { watcher, keeper };
+    keeper.start();
+    await watcher.start();
   }
 
   async stop(): Promise<void> {
     const running = this.running;
     this.running = undefined;
-    await Promise.all([running?.watcher.stop(), running?.keeper.stop()]);
+    running?.watcher.stop();
+    await running?.keeper.stop();
   }
 
   private async assertRevisionExists(revision: number): Promise<void> {

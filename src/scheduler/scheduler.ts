@@ -307,12 +307,20 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         throw error;
       }
     }
+    // Release control's conflict events and recurring refills (src/release); a failure is handled as wake's.
+    await this.release
+      .start(
+        (event) => this.emit('conflict', event),
+        (error) => this.reportError(error),
+      )
+      .catch(async (error: unknown) => {
+        if (this.stopped) return;
+        this.running = undefined;
+        await Promise.all([this.release.stop(), wake.stop(), publisher.close()]);
+        throw error;
+      });
     if (this.stopped) throw new HotconfError('E_CLOSED', 'the scheduler was stopped while starting');
     loop.start();
-    this.release.start(
-      (event) => this.emit('conflict', event),
-      (error) => this.reportError(error),
-    );
     this.logger.info({ topic, prefix: this.options.prefix }, 'hotconf: scheduler started');
   }
 
