@@ -18,12 +18,17 @@ local function recordHistory(event, id, seq, effectiveAt, meta, ...)
   end
 end
 
--- Keys and their values (JSON, or false for none) as an encoded change list "<count>;...".
-local function encodeChangeList(keys, values)
-  local parts = { #keys .. ';' }
-  for i, key in ipairs(keys) do
-    local value = values and values[i]
+-- The first `count` keys (all by default) and their values (JSON, or false for none; no values: all
+-- false) as an encoded change list "<count>;...". The parts go in one reused table: the claim encodes
+-- two lists per change set.
+local changeListParts = {}
+local function encodeChangeList(keys, values, count)
+  count = count or #keys
+  local parts = changeListParts
+  parts[1] = count .. ';'
+  for i = 1, count do
+    local key, value = keys[i], values and values[i]
     parts[i + 1] = #key .. ';' .. key .. (value and (#value .. ';' .. value) or 'd;')
   end
-  return table.concat(parts)
+  return table.concat(parts, '', 1, count + 1)
 end

@@ -19,13 +19,20 @@ local function releaseMetaStart(value)
   return bytes and sep - tonumber(bytes)
 end
 
+-- The first four fields: all a plain change set has (the others empty, "0;" each).
+local RELEASE_HEAD_FIELDS = { 'kind', 'actor', 'reason', 'historyLimit' }
+local EMPTY_TAIL = string.rep('0;', #RELEASE_FIELDS - #RELEASE_HEAD_FIELDS)
+
 -- Returns the facts (nil when none) and the position where they start.
 local function readReleaseMeta(value)
   local start = releaseMetaStart(value)
   if not start then
     return nil, #value + 1
   end
-  return readFields(value, start, RELEASE_FIELDS), start
+  -- Most change sets are plain: read only their first fields (the claim reads one per change set).
+  local fieldsEnd = string.find(value, ';%d+~R$', math.max(1, #value - 12)) - 1
+  local plain = string.sub(value, fieldsEnd - #EMPTY_TAIL + 1, fieldsEnd) == EMPTY_TAIL
+  return readFields(value, start, plain and RELEASE_HEAD_FIELDS or RELEASE_FIELDS), start
 end
 
 local function encodeReleaseMeta(meta)
