@@ -201,15 +201,8 @@ local function applyReleased(ids, stored, now, count)
     end
   end
   if #versionArgs > 0 then
-    callInSlices('HSET', versionsKey, versionArgs, 2000)
     callInSlices('HSET', keyRevisionsKey, revisionArgs, 2000)
-    callInSlices('HSET', configKey, setArgs, 2000)
-    callInSlices('HDEL', configKey, deletedKeys, 1000)
-    redis.call('SET', revisionKey, revision)
-    -- As applyToSnapshot does: new changes are never clamped before what is in effect (includes/time.lua).
-    if latestAt > (tonumber(redis.call('HGET', metaKey, 'appliedAt')) or 0) then
-      redis.call('HSET', metaKey, 'appliedAt', formatMs(latestAt))
-    end
+    writeSnapshot(versionArgs, setArgs, deletedKeys, latestAt, revision)
   end
   return skipped
 end
