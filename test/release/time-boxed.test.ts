@@ -133,7 +133,10 @@ describe('conflict check', () => {
     expect(conflicts).toEqual([
       { id: prepared.id, seq: prepared.seq, effectiveAt: skipped.effectiveAt, keys: ['a'], actor: 'ana' },
     ]);
-    expect(await scheduler.stats()).toMatchObject({ due: 0, processing: 0 });
+    // Published and acked: the skipped change set was finished by the claim, nothing of it is left.
+    await eventually(async () => ((await scheduler.stats()).processing === 0 ? true : undefined));
+    expect(await scheduler.stats()).toMatchObject({ due: 0, processing: 0, awaitingPublish: 0 });
+    expect(await scheduler.pending()).toEqual([]);
     expect(clean.id).not.toBe(prepared.id);
   });
 });
