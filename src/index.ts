@@ -15,6 +15,7 @@ export type { When } from './queue/validate.js';
 export { createScheduler, Scheduler } from './scheduler/scheduler.js';
 export type {
   CurrentConfig,
+  LostEvent,
   PendingChange,
   PublishedEvent,
   RequeuedEvent,
