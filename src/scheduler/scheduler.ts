@@ -4,10 +4,14 @@ import { normalizeChanges, type ChangeSetInput } from '../config/changes.js';
 import { maxEnvelopeBytes } from '../config/envelope.js';
 import { readSnapshot } from '../config/snapshot.js';
 import { HotconfError, invalidArgument } from '../errors.js';
+import { readFleet } from '../fleet/read-fleet.js';
+import type { AppliedReport, FleetInstance, FleetQuery, WaitForAppliedOptions } from '../fleet/types.js';
+import { waitForApplied } from '../fleet/wait-for-applied.js';
 import { guardLogger, silentLogger, type Logger } from '../logger.js';
 import { assertTopicName } from '../nsq/names.js';
 import { NsqPublisher } from '../nsq/publisher.js';
 import { DelayQueue } from '../queue/delay-queue.js';
+import { legacyPublishing, type LegacyPublishing } from '../recipe/legacy-publishing.js';
 import { generateId } from '../queue/generate-id.js';
 import { assertId, resolveWhen, type When } from '../queue/validate.js';
 import { ClaimLoop } from './claim-loop.js';
@@ -38,6 +42,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly maxKeyBytes: number;
   /** Built with the scheduler, so a bad nsqd address is refused at once; it connects on its first publish. */
   private readonly publisher: NsqPublisher | undefined;
+  private readonly legacy: LegacyPublishing | undefined;
   private running: { loop: ClaimLoop; wake: WakeListener } | undefined;
   private stopped = false;
 
@@ -51,6 +56,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.maxKeyBytes = this.settings.maxKeyBytes;
     // A logger that throws must not stop the loop it logs for.
     this.logger = guardLogger(options.logger ?? silentLogger);
+    this.legacy = options.legacy === undefined ? undefined : legacyPublishing(options.legacy, options.topic);
     this.publisher =
       options.nsqd === undefined
         ? undefined
@@ -85,6 +91,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
       );
     }
+    this.legacy?.assertFits(changes, this.maxMessageBytes);
     const seq = await this.queue.redis.incr(this.queue.keys.seq);
     const payload = encodeChangeSet(seq, changes);
     const stored = await this.queue.schedule({ id, payload, at: options.at, delayMs: options.delayMs });
@@ -143,6 +150,18 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return this.queue.stats();
   }
 
+  /** The subscriber instances reporting now (src/fleet). */
+  async fleet(query?: FleetQuery): Promise<FleetInstance[]> {
+    this.assertOpen();
+    return readFleet(this.queue.redis, this.queue.keys, query);
+  }
+
+  /** Resolves once every reporting instance applied change set `id`, or at the timeout with those missing (src/fleet). */
+  async waitForApplied(id: string, options: WaitForAppliedOptions): Promise<AppliedReport> {
+    this.assertOpen();
+    return waitForApplied(this.queue.redis, this.queue.keys, id, options);
+  }
+
   /** Starts the claim → publish → ack loop. */
   async start(): Promise<void> {
     this.assertOpen();
@@ -158,7 +177,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       maxInFlight: settings.maxInFlight,
       reapIntervalMs: settings.reapIntervalMs,
       dispatch: {
-        publish: publishEnvelopes(publisher, topic),
+        publish: publishEnvelopes(publisher, topic, this.legacy),
         publishRetries: settings.publishRetries,
         backoffMs: settings.backoffMs,
         maxBackoffMs: settings.maxBackoffMs,
