@@ -111,12 +111,14 @@ describe('BackupFile', () => {
     const firstSave = Date.now();
     for (revision = 1; revision <= 20; revision++) backup.saveSoon();
     revision = 20;
-    await expect.poll(writes, { timeout: 5_000 }).toBe(1);
+    await expect.poll(async () => (await backup.load())?.revision, { timeout: 5_000 }).toBe(20);
     expect(Date.now() - firstSave).toBeGreaterThanOrEqual(300);
-    expect((await backup.load())?.revision).toBe(20);
+    expect(writes()).toBe(1);
     await sleep(400);
     expect(writes()).toBe(1); // nothing changed since: nothing written
+    revision = 21;
     backup.saveSoon();
-    await expect.poll(writes, { timeout: 5_000 }).toBe(2);
+    await expect.poll(async () => (await backup.load())?.revision, { timeout: 5_000 }).toBe(21);
+    expect(writes()).toBe(2);
   });
 });
