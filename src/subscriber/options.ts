@@ -27,8 +27,15 @@ export interface ResolvedOptions {
   maxInFlight: number;
   backupFile: string | undefined;
   backupDelayMs: number;
+  startupBufferBytes: number;
   logger: Logger;
 }
+
+/** Node runs a timer of more than 2^31-1 ms after 1 ms: longer waits are refused, not shortened. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** nsqd refuses a RDY count above its --max-rdy-count, 2500 by default. */
+const MAX_IN_FLIGHT = 2_500;
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
 
 const ADDRESS_PATTERN = /^[^\s:/]+:\d{1,5}$/;
 const URL_PATTERN = /^https?:\/\/\S+$/;
@@ -45,10 +52,13 @@ export function resolveOptions(options: ConfigSubscriberOptions): ResolvedOption
   if (options.backupFile !== undefined && (typeof options.backupFile !== 'string' || !options.backupFile)) {
     throw invalidArgument('backupFile must be a non-empty path');
   }
-  const reconcileMs = assertPositiveInteger(options.reconcileMs ?? 30_000, 'reconcileMs');
-  const nsqReconnectMs = assertPositiveInteger(options.nsqReconnectMs ?? 5_000, 'nsqReconnectMs');
+  const reconcileMs = timerMs(options.reconcileMs ?? 30_000, 'reconcileMs');
+  const nsqReconnectMs = timerMs(options.nsqReconnectMs ?? 5_000, 'nsqReconnectMs');
   if (nsqReconnectMs < 1000)
     throw invalidArgument('nsqReconnectMs must be at least 1000 (nsqjs polls in seconds)');
+  if (options.instanceId !== undefined && typeof options.instanceId !== 'string') {
+    throw invalidArgument('instanceId must be a string');
+  }
   return {
     topic: options.topic,
     prefix: options.prefix,
@@ -57,16 +67,34 @@ export function resolveOptions(options: ConfigSubscriberOptions): ResolvedOption
     lookupd,
     validate: options.validate,
     reconcileMs,
-    staleAfterMs: assertPositiveInteger(options.staleAfterMs ?? 3 * reconcileMs, 'staleAfterMs'),
-    retryMs: assertPositiveInteger(options.retryMs ?? 1_000, 'retryMs'),
-    redisTimeoutMs: assertPositiveInteger(options.redisTimeoutMs ?? 2_000, 'redisTimeoutMs'),
-    connectTimeoutMs: assertPositiveInteger(options.connectTimeoutMs ?? 2_000, 'connectTimeoutMs'),
+    staleAfterMs: timerMs(options.staleAfterMs ?? Math.min(3 * reconcileMs, MAX_TIMER_MS), 'staleAfterMs'),
+    retryMs: timerMs(options.retryMs ?? 1_000, 'retryMs'),
+    redisTimeoutMs: timerMs(options.redisTimeoutMs ?? 2_000, 'redisTimeoutMs'),
+    connectTimeoutMs: timerMs(options.connectTimeoutMs ?? 2_000, 'connectTimeoutMs'),
     nsqReconnectMs,
-    maxInFlight: assertPositiveInteger(options.maxInFlight ?? 1_000, 'maxInFlight'),
+    maxInFlight: assertPositiveInteger(options.maxInFlight ?? 1_000, 'maxInFlight', MAX_IN_FLIGHT),
     backupFile: options.backupFile,
-    backupDelayMs: assertPositiveInteger(options.backupDelayMs ?? 1_000, 'backupDelayMs'),
-    logger: options.logger ?? silentLogger,
+    backupDelayMs: timerMs(options.backupDelayMs ?? 1_000, 'backupDelayMs'),
+    startupBufferBytes: assertPositiveInteger(
+      options.startupBufferBytes ?? 16 * 1024 * 1024,
+      'startupBufferBytes',
+    ),
+    logger: checkedLogger(options.logger),
   };
+}
+
+export function timerMs(value: unknown, what: string): number {
+  return assertPositiveInteger(value, what, MAX_TIMER_MS);
+}
+
+function checkedLogger(logger: unknown): Logger {
+  if (logger === undefined) return silentLogger;
+  const valid =
+    typeof logger === 'object' &&
+    logger !== null &&
+    LOGGER_METHODS.every((method) => typeof (logger as Record<string, unknown>)[method] === 'function');
+  if (!valid) throw invalidArgument(`logger must have the methods ${LOGGER_METHODS.join(', ')}`);
+  return logger as Logger;
 }
 
 function nsqSources(options: ConfigSubscriberOptions): { nsqd: NsqdEndpoint[]; lookupd: string[] } {
