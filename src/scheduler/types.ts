@@ -1,6 +1,7 @@
 import type { ChangeSetInput, ConfigChange } from '../config/changes.js';
 import type { Logger } from '../logger.js';
 import type { When } from '../queue/validate.js';
+import type { LegacyOptions } from '../recipe/legacy-publishing.js';
 import type { RedisOption } from '../redis/connection.js';
 
 export interface SchedulerOptions {
@@ -35,6 +36,8 @@ export interface SchedulerOptions {
   reapIntervalMs?: number;
   /** pino-compatible logger; silent by default. */
   logger?: Logger;
+  /** Also publish every change as the recipe's `{"key","value"}` body to this topic (src/recipe). */
+  legacy?: LegacyOptions;
 }
 
 export interface ScheduleOptions extends When {

@@ -12,6 +12,8 @@ import type { ConfigSubscriberOptions } from './types.js';
 /** The options with every default filled in; what the subscriber runs on. */
 export interface ResolvedOptions {
   topic: string;
+  service: string;
+  instanceId: string;
   prefix: string;
   channel: string;
   /** Exactly one of `nsqd` and `lookupd` is non-empty. */
@@ -59,10 +61,13 @@ export function resolveOptions(options: ConfigSubscriberOptions): ResolvedOption
   if (options.instanceId !== undefined && typeof options.instanceId !== 'string') {
     throw invalidArgument('instanceId must be a string');
   }
+  const instanceId = options.instanceId ?? defaultInstanceId();
   return {
     topic: options.topic,
+    service: options.service,
+    instanceId,
     prefix: options.prefix,
-    channel: ephemeralChannelName(options.service, options.instanceId ?? defaultInstanceId()),
+    channel: ephemeralChannelName(options.service, instanceId),
     nsqd,
     lookupd,
     validate: options.validate,

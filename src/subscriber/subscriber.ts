@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { parseEnvelope, type Envelope } from '../config/envelope.js';
+import { FleetReporter } from '../fleet/reporter.js';
+import { resolveReportOptions } from '../fleet/report-options.js';
 import { readRevision, readSnapshot, type ConfigSnapshot } from '../config/snapshot.js';
 import { HotconfError, invalidArgument } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -55,6 +57,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
   private readonly gate: ConfigGate;
   private readonly subscription: NsqSubscription;
   private readonly backup: BackupFile | undefined;
+  private readonly reporter: FleetReporter | undefined;
   private currentSource: ConfigSource = 'none';
   /** Envelopes received before the first config was loaded. */
   private readonly buffered: StartupBuffer;
@@ -76,7 +79,19 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
     this.keys = hotconfKeys(this.options.prefix);
     this.gate = new ConfigGate(this.state, this.options.validate);
     this.buffered = new StartupBuffer(this.options.startupBufferBytes);
+    const report = resolveReportOptions(options);
     this.redis = connectRedis(options.redis);
+    this.reporter =
+      report &&
+      new FleetReporter({
+        ...report,
+        redis: this.redis.client,
+        keys: this.keys,
+        service: this.options.service,
+        instanceId: this.options.instanceId,
+        read: () => ({ revision: this.state.revision, stale: this.stale }),
+        onError: (error) => this.reportError(error),
+      });
     const { topic, nsqd, lookupd, nsqReconnectMs, maxInFlight, backupFile, backupDelayMs } = this.options;
     this.subscription = new NsqSubscription({
       topic,
@@ -104,6 +119,11 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
   /** Where the config in memory came from: 'none' before ready, 'backup' while Redis is unreachable. */
   get source(): ConfigSource {
     return this.currentSource;
+  }
+
+  /** True once the config has not been confirmed by Redis for `staleAfterMs` (the `stale` event), until it is. */
+  get stale(): boolean {
+    return this.staleReported;
   }
 
   /** The revision of the last snapshot (or backup served) taken whole: not one with something held back. */
@@ -159,6 +179,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
     this.closed = true;
     clearTimeout(this.refreshTimer);
     this.readiness.close(closedError());
+    await this.reporter?.stop();
     // A channel left behind keeps a copy of every change in nsqd: say so, even though we are closing.
     for (const error of await this.subscription.close()) this.emitError(error);
     await this.backup?.flush();
@@ -201,9 +222,19 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
 
   private applyEnvelope(envelope: Envelope): void {
     const outcome = this.gate.applyChangeSet(updatesFromEnvelope(envelope));
-    if (outcome.committed) this.stats.applied += 1;
-    else if (!outcome.refused) this.stats.dropped += 1;
-    this.announce(outcome, envelope.id);
+    const { id, effectiveAt } = envelope;
+    this.announce(outcome, id);
+    if (outcome.committed) {
+      this.stats.applied += 1;
+      const appliedAt = Date.now();
+      this.reporter?.applied(id, effectiveAt, appliedAt);
+      const event = { id, effectiveAt, appliedAt, lagMs: appliedAt - effectiveAt };
+      this.emitSafely(() => this.emit('applied', event));
+    } else if (!outcome.refused) {
+      // Every key is held at this version or a newer one: applied before, or superseded.
+      this.stats.dropped += 1;
+      this.reporter?.applied(id, effectiveAt);
+    }
   }
 
   /**
@@ -348,6 +379,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
     if (!first) return;
     for (const envelope of this.buffered.drain()) this.applyEnvelope(envelope);
     this.readiness.markReady();
+    this.reporter?.start();
   }
 
   private confirmFresh(): void {
