@@ -72,6 +72,24 @@ describe('every instance of every service', () => {
     expect(current.values).not.toHaveProperty('key-9'); // deleted last by change 89
   });
 
+  it('starts with no gap while changes are published: instances started mid-stream end equal to current()', async () => {
+    const { startScheduler, subscribe } = deployment('no-gap');
+    const scheduler = await startScheduler();
+    const instances: ReturnType<typeof subscribe>[] = [];
+    for (let i = 0; i < 200; i++) {
+      const key = `key-${i % 15}`;
+      if (i % 9 === 8) await scheduler.schedule({ key, deleted: true });
+      else await scheduler.schedule({ key, value: i });
+      // A reconcile would repair a gap 10 minutes later: only the start-up itself can get this right.
+      if (i % 40 === 10) instances.push(subscribe(`starter-${i}`, { reconcileMs: 600_000 }));
+    }
+    const current = await scheduler.current();
+    for (const instance of instances) {
+      await expect.poll(() => instance.getAll(), { timeout: PATH_TIMEOUT_MS }).toEqual(current.values);
+      expect(instance.stats.reloads).toBe(1);
+    }
+  });
+
   it('hands out a frozen config that a change set replaces as a whole', async () => {
     const { startScheduler, subscribe } = deployment('atomic');
     const scheduler = await startScheduler();

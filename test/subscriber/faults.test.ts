@@ -71,6 +71,26 @@ describe('faults', () => {
     expect(second.get('mode')).toBe('fast');
   }, 30_000);
 
+  it('writes the backup backupDelayMs after a change, not before', async () => {
+    const { startScheduler, subscribe } = deployment('backup-delay');
+    const backupFile = join(backupDir, 'delay.json');
+    const backupDelayMs = 800;
+    const scheduler = await startScheduler();
+    const subscriber = subscribe('svc', { backupFile, backupDelayMs });
+    await subscriber.ready();
+    let changedAt = 0;
+    subscriber.on('change', () => (changedAt ||= Date.now()));
+    await scheduler.schedule({ key: 'limit', value: 1 });
+    const backupValues = (): Promise<unknown> =>
+      readFile(backupFile, 'utf8').then(
+        (text) => (JSON.parse(text) as { values: unknown }).values,
+        () => undefined,
+      );
+    await expect.poll(backupValues, { timeout: PATH_TIMEOUT_MS, interval: 20 }).toEqual({ limit: 1 });
+    expect(changedAt).toBeGreaterThan(0);
+    expect(Date.now() - changedAt).toBeGreaterThanOrEqual(backupDelayMs);
+  });
+
   it('reports stale once Redis has not confirmed the config for staleAfterMs: not before, and once', async () => {
     const { startScheduler, subscribe, expectErrors, stopScheduler } = deployment('stale');
     expectErrors(isOutageError);
