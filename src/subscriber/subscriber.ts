@@ -13,6 +13,7 @@ import { ConfigState, updatesFromEnvelope, updatesFromSnapshot, type FrozenConfi
 import { NsqSubscription } from './nsq-subscription.js';
 import { resolveOptions, timerMs, type ResolvedOptions } from './options.js';
 import { Readiness } from './readiness.js';
+import { RepeatingTask } from './repeating-task.js';
 import { StartupBuffer } from './startup-buffer.js';
 import type {
   ConfigSource,
@@ -62,9 +63,11 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
   /** Envelopes received before the first config was loaded. */
   private readonly buffered: StartupBuffer;
   private readonly readiness = new Readiness();
-  private refreshing: Promise<void> | undefined;
-  private refreshAgain = false;
-  private refreshTimer: NodeJS.Timeout | undefined;
+  /** Loads the snapshot at start, then checks it every reconcileMs (retryMs until it is loaded). */
+  private readonly refresh = new RepeatingTask({
+    run: () => this.refreshOnce(),
+    delayMs: () => (this.currentSource === 'redis' ? this.options.reconcileMs : this.options.retryMs),
+  });
   private readonly startedAt = Date.now();
   private lastRefreshedAt: number | undefined;
   private staleReported = false;
@@ -177,7 +180,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
 
   private async shutDown(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.refreshTimer);
+    this.refresh.stop();
     this.readiness.close(closedError());
     await this.reporter?.stop();
     // A channel left behind keeps a copy of every change in nsqd: say so, even though we are closing.
@@ -195,14 +198,14 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
         'hotconf: NSQ not subscribed yet; loading the snapshot anyway, the subscription will reconcile',
       );
     }
-    if (!this.closed) await this.refresh();
+    if (!this.closed) await this.refresh.now();
   }
 
   private onSubscribed(): void {
     this.logger.debug({ channel: this.channel }, 'hotconf: subscribed');
     // Whatever was published while this channel did not exist is in the snapshot: check it now. Before
     // the first load starts there is nothing to check: that load will see it.
-    if (this.currentSource !== 'none' || this.refreshing) void this.refresh();
+    if (this.currentSource !== 'none' || this.refresh.isRunning) void this.refresh.now();
   }
 
   private receive(body: string): void {
@@ -264,25 +267,6 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
     }
   }
 
-  /** Runs one refresh now, or one more right after the running one, then schedules the next. */
-  private refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      clearTimeout(this.refreshTimer);
-      do {
-        this.refreshAgain = false;
-        await this.refreshOnce();
-      } while (this.refreshAgain && !this.closed);
-      if (this.closed) return;
-      const delayMs = this.currentSource === 'redis' ? this.options.reconcileMs : this.options.retryMs;
-      this.refreshTimer = setTimeout(() => void this.refresh(), delayMs).unref();
-    })().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
-  }
-
   /**
    * Reloads the snapshot if its revision moved, or something is held back, or none is loaded yet; serves
    * the backup if Redis is down at start.
@@ -309,7 +293,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
       this.confirmFresh();
       if (this.currentSource === 'none' && this.buffered.drops !== dropsBefore) {
         // A message dropped while this read was under way may have come after it: read again.
-        this.refreshAgain = true;
+        this.refresh.again();
         return;
       }
       this.merge(snapshot);
