@@ -127,16 +127,26 @@ function nsqSources(options: ConfigSubscriberOptions): { nsqd: NsqdEndpoint[]; l
 function addressList(value: unknown, name: string, alsoAllowed?: (address: string) => boolean): string[] {
   const list: unknown[] = Array.isArray(value) ? value : [value];
   const valid = (address: unknown): address is string =>
-    typeof address === 'string' && (ADDRESS_PATTERN.test(address) || alsoAllowed?.(address) === true);
+    typeof address === 'string' &&
+    ((ADDRESS_PATTERN.test(address) && isPort(portOf(address))) || alsoAllowed?.(address) === true);
   if (list.length === 0 || !list.every(valid)) {
     throw invalidArgument(`${name} must be a 'host:port' address or a non-empty array of them`);
   }
   return list;
 }
 
+function portOf(address: string): number {
+  return Number(address.slice(address.lastIndexOf(':') + 1));
+}
+
+function isPort(port: number): boolean {
+  return port >= 1 && port <= 65_535;
+}
+
 function nextPort(address: string): string {
-  const separator = address.lastIndexOf(':');
-  return `${address.slice(0, separator)}:${Number(address.slice(separator + 1)) + 1}`;
+  const port = portOf(address) + 1;
+  if (!isPort(port)) throw invalidArgument(`nsqdHttp is needed: ${address} has no next port for its default`);
+  return `${address.slice(0, address.lastIndexOf(':'))}:${port}`;
 }
 
 /** `<host>-<pid>-<random>` in NSQ's channel alphabet, short enough to leave room for the service name. */
