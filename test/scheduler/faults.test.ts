@@ -85,7 +85,7 @@ describe('faults lose nothing', () => {
       leaseMs,
     });
     await rescuer.start();
-    await consumer.waitForCount(ids.size, 10_000);
+    await consumer.waitForExactly(ids.size, 10_000);
     const rescuedAfterMs = Date.now() - killedAt;
     console.log(
       `changes of the killed scheduler republished ${rescuedAfterMs} ms after SIGKILL (lease ${leaseMs} ms)`,

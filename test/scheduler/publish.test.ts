@@ -53,7 +53,7 @@ describe('the claim → publish → ack loop', () => {
       );
     }
 
-    await consumer.waitForCount(total, 30_000);
+    await consumer.waitForExactly(total, 30_000);
     const envelopes = consumer.messages.map((body) => JSON.parse(body) as Envelope);
     const ids = envelopes.map((envelope) => envelope.id);
     expect(new Set(ids).size).toBe(total);
