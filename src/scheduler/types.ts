@@ -1,5 +1,6 @@
 import type { ChangeSetInput, ConfigChange } from '../config/changes.js';
 import type { Logger } from '../logger.js';
+import type { QueueCounts } from '../queue/delay-queue.js';
 import type { When } from '../queue/validate.js';
 import type { RedisOption } from '../redis/connection.js';
 
@@ -35,7 +36,12 @@ export interface SchedulerOptions {
   reapIntervalMs?: number;
   /** pino-compatible logger; silent by default. */
   logger?: Logger;
+  /** How long a given id is remembered after its change finished, so repeating it changes nothing. Default 7 days. */
+  idRetentionMs?: number;
 }
+
+/** Scheduler counts; `awaitingPublish`: change sets in effect whose publish is to be retried. */
+export type SchedulerStats = QueueCounts;
 
 export interface ScheduleOptions extends When {
   /** Stable id, so a retried schedule is harmless; generated when absent. */
