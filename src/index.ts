@@ -30,6 +30,7 @@ export type { Envelope, EnvelopeChange } from './config/envelope.js';
 export type { Version } from './config/version.js';
 export { createConfigSubscriber, ConfigSubscriber } from './subscriber/subscriber.js';
 export type {
+  AppliedEvent,
   ChangeEvent,
   ConfigSource,
   ConfigSubscriberOptions,
@@ -40,3 +41,12 @@ export type {
   SubscriberStats,
 } from './subscriber/types.js';
 export type { FrozenConfig } from './subscriber/config-state.js';
+export type {
+  AppliedInstance,
+  AppliedReport,
+  FleetInstance,
+  FleetQuery,
+  FleetReportOptions,
+  MissingInstance,
+  WaitForAppliedOptions,
+} from './fleet/types.js';

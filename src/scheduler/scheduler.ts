@@ -4,10 +4,14 @@ import { normalizeChanges, DEFAULT_MAX_KEY_BYTES, type ChangeSetInput } from '..
 import { maxEnvelopeBytes } from '../config/envelope.js';
 import { readSnapshot } from '../config/snapshot.js';
 import { HotconfError, invalidArgument } from '../errors.js';
+import { readFleet } from '../fleet/read-fleet.js';
+import type { AppliedReport, FleetInstance, FleetQuery, WaitForAppliedOptions } from '../fleet/types.js';
+import { waitForApplied } from '../fleet/wait-for-applied.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { assertTopicName } from '../nsq/names.js';
 import { NsqPublisher } from '../nsq/publisher.js';
 import { DelayQueue, MAX_BATCH } from '../queue/delay-queue.js';
+import { legacyPublishing, type LegacyPublishing } from '../recipe/legacy-publishing.js';
 import { generateId } from '../queue/generate-id.js';
 import type { DeadItem } from '../queue/types.js';
 import {
@@ -44,6 +48,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly batchSize: number;
   private readonly maxMessageBytes: number;
   private readonly maxKeyBytes: number;
+  private readonly legacy: LegacyPublishing | undefined;
   private running: { loop: ClaimLoop; wake: WakeListener; publisher: NsqPublisher } | undefined;
   private stopped = false;
 
@@ -59,6 +64,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       'maxMessageBytes',
     );
     this.maxKeyBytes = assertPositiveInteger(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, 'maxKeyBytes');
+    this.legacy = options.legacy === undefined ? undefined : legacyPublishing(options.legacy, options.topic);
     for (const name of ['connectTimeoutMs', 'publishTimeoutMs'] as const) {
       if (options[name] !== undefined) assertPositiveInteger(options[name], name);
     }
@@ -102,6 +108,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
       );
     }
+    this.legacy?.assertFits(changes, this.maxMessageBytes);
     // The queue's schedule script draws the seq and prepends it; an id scheduled before keeps what it had.
     const payload = encodeChanges(changes);
     const stored = await this.queue.schedule({
@@ -182,6 +189,18 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return this.queue.purgeDead();
   }
 
+  /** The subscriber instances reporting now (src/fleet). */
+  async fleet(query?: FleetQuery): Promise<FleetInstance[]> {
+    this.assertOpen();
+    return readFleet(this.queue.redis, this.queue.keys, query);
+  }
+
+  /** Resolves once every reporting instance applied change set `id`, or at the timeout with those missing (src/fleet). */
+  async waitForApplied(id: string, options: WaitForAppliedOptions): Promise<AppliedReport> {
+    this.assertOpen();
+    return waitForApplied(this.queue.redis, this.queue.keys, id, options);
+  }
+
   /** Starts the claim → publish → ack loop. */
   async start(): Promise<void> {
     this.assertOpen();
@@ -203,7 +222,11 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       maxInFlight: this.options.maxInFlight ?? 4,
       reapIntervalMs: this.options.reapIntervalMs ?? Math.min(1000, Math.ceil(this.queue.leaseMs / 2)),
       dispatch: {
-        publish: (messages) => publisher.publish(topic, messages),
+        // With legacy publishing a batch counts as published once both topics have it.
+        publish: async (messages) => {
+          const send = publisher.publish.bind(publisher);
+          await Promise.all([send(topic, messages), this.legacy?.publish(send, messages)]);
+        },
         publishRetries: this.options.publishRetries ?? 2,
         backoffMs: this.options.backoffMs ?? 200,
         maxBackoffMs: this.options.maxBackoffMs ?? 30_000,

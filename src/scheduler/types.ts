@@ -2,6 +2,7 @@ import type { ChangeSetInput, ConfigChange } from '../config/changes.js';
 import type { Logger } from '../logger.js';
 import type { QueueCounts } from '../queue/delay-queue.js';
 import type { When } from '../queue/validate.js';
+import type { LegacyOptions } from '../recipe/legacy-publishing.js';
 import type { RedisOption } from '../redis/connection.js';
 
 export interface SchedulerOptions {
@@ -38,6 +39,8 @@ export interface SchedulerOptions {
   logger?: Logger;
   /** How long a given id is remembered after its change finished, so repeating it changes nothing. Default 7 days. */
   idRetentionMs?: number;
+  /** Also publish every change as the recipe's `{"key","value"}` body to this topic (src/recipe). */
+  legacy?: LegacyOptions;
 }
 
 /** Scheduler counts; `awaitingPublish`: change sets in effect whose publish is to be retried. */
