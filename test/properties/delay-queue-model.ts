@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
-import type { DelayQueue, LeaseRef, PendingItem } from 'hotconf';
+import type { DelayQueue, LeaseRef } from 'hotconf';
 import { expect } from 'vitest';
 
 /**
@@ -10,7 +10,7 @@ import { expect } from 'vitest';
  * (never runs out within a run) or 1 ms, taken by a claim that then waits for it to run out.
  */
 
-export const MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS = 2;
 const HOUR_MS = 3_600_000;
 const LONG_LEASE_MS = 60_000;
 
@@ -18,11 +18,17 @@ type State =
   | { kind: 'due' }
   | { kind: 'future' }
   | { kind: 'leased'; token: string; expired: boolean }
-  | { kind: 'dead' };
+  | { kind: 'dead' }
+  /** Acked or cancelled, id given by the caller: remembered (runAt only) so repeating it changes nothing. */
+  | { kind: 'retained' };
 
 interface ModelItem {
-  /** As stored at schedule/reschedule time (a requeue or reap moves the item, not this). */
-  runAt: number;
+  /**
+   * As stored at schedule/reschedule time (a requeue or reap moves the item, not this); null after
+   * retryDead until the next check reads it (the server's now, at or after `notBefore`).
+   */
+  runAt: number | null;
+  notBefore?: number;
   payload: string;
   /** Failed attempts: requeues and reaped leases. */
   attempts: number;
@@ -31,6 +37,8 @@ interface ModelItem {
 
 export interface QueueModel {
   items: Map<string, ModelItem>;
+  /** Ids the caller gave (retained once finished); generated ones are forgotten. */
+  given: Set<string>;
   /** Every token any claim handed out, per id: old ones must be refused (fencing). */
   tokens: Map<string, string[]>;
   /** Ids seen so far, in order: commands pick their targets from here by index. */
@@ -44,7 +52,12 @@ export interface RealQueues {
   shortLease: DelayQueue;
 }
 
-export const emptyModel = (): QueueModel => ({ items: new Map(), tokens: new Map(), known: [] });
+export const emptyModel = (): QueueModel => ({
+  items: new Map(),
+  given: new Set(),
+  tokens: new Map(),
+  known: [],
+});
 
 type Cmd = fc.AsyncCommand<QueueModel, RealQueues>;
 
@@ -63,7 +76,9 @@ type TokenChoice = 'current' | 'stale' | 'bogus';
 
 /** A lease reference for a picked id: its current token, one of its old ones, or one never issued. */
 function leaseRef(model: QueueModel, index: number, choice: TokenChoice): LeaseRef {
-  const id = pick(model, index);
+  // 'current' aims at a leased item, so that most calls hit one; the others at any id seen.
+  const leased = [...model.items].filter(([, item]) => item.state.kind === 'leased').map(([id]) => id);
+  const id = choice === 'current' && leased.length > 0 ? leased[index % leased.length]! : pick(model, index);
   const item = model.items.get(id);
   const issued = model.tokens.get(id) ?? [];
   const current = item?.state.kind === 'leased' ? item.state.token : undefined;
@@ -73,22 +88,26 @@ function leaseRef(model: QueueModel, index: number, choice: TokenChoice): LeaseR
   return { id, token: '1-999999999' };
 }
 
-/** Distinct refs (one per id): a repeated ref in one call is its own question, not this model's. */
+/** The refs of one call; the same ref may come twice (it counts once). */
 function leaseRefs(model: QueueModel, picks: readonly [number, TokenChoice][]): LeaseRef[] {
-  const refs = new Map<string, LeaseRef>();
-  for (const [index, choice] of picks) {
-    const ref = leaseRef(model, index, choice);
-    if (!refs.has(ref.id)) refs.set(ref.id, ref);
-  }
-  return [...refs.values()];
+  return picks.map(([index, choice]) => leaseRef(model, index, choice));
 }
 
-/** The refs whose token holds the item's lease now. */
-function held(model: QueueModel, refs: readonly LeaseRef[]): ModelItem[] {
-  return refs.flatMap((ref) => {
+/** The ids (each once) whose lease one of the refs' tokens holds now. */
+function held(model: QueueModel, refs: readonly LeaseRef[]): string[] {
+  const ids = refs.flatMap((ref) => {
     const item = model.items.get(ref.id);
-    return item?.state.kind === 'leased' && item.state.token === ref.token ? [item] : [];
+    return item?.state.kind === 'leased' && item.state.token === ref.token ? [ref.id] : [];
   });
+  return [...new Set(ids)];
+}
+
+/** Acked or cancelled: a given id is remembered by its run time alone, a generated one forgotten. */
+function finish(model: QueueModel, id: string): void {
+  const item = model.items.get(id)!;
+  if (model.given.has(id)) {
+    model.items.set(id, { runAt: item.runAt, payload: '', attempts: 0, state: { kind: 'retained' } });
+  } else model.items.delete(id);
 }
 
 /** A failed attempt: back to due (or future), or to dead once MAX_ATTEMPTS failed. */
@@ -107,12 +126,27 @@ export async function checkInvariants(model: QueueModel, real: RealQueues): Prom
     processing: count('leased'),
     dead: count('dead'),
   });
-  const byId = (a: PendingItem, b: PendingItem): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const peeked = (await real.queue.peek({ limit: 1000 })).sort(byId);
+  for (const { id, runAt } of peeked) {
+    const item = model.items.get(id);
+    if (item?.runAt === null) {
+      expect(runAt).toBeGreaterThanOrEqual(item.notBefore!);
+      item.runAt = runAt;
+    }
+  }
   const expected = [...model.items]
     .filter(([, item]) => isPending(item))
     .map(([id, { runAt, payload, attempts }]) => ({ id, runAt, payload, attempts }))
     .sort(byId);
-  expect((await real.queue.peek({ limit: 1000 })).sort(byId)).toEqual(expected);
+  expect(peeked).toEqual(expected);
+  const dead = (await real.queue.dead({ limit: 1000 })).sort(byId);
+  expect(dead.map(({ id, payload, attempts }) => ({ id, payload, attempts }))).toEqual(
+    [...model.items]
+      .filter(([, item]) => item.state.kind === 'dead')
+      .map(([id, { payload, attempts }]) => ({ id, payload, attempts }))
+      .sort(byId),
+  );
 }
 
 const when = fc.constantFrom('past', 'future');
@@ -128,8 +162,13 @@ class Schedule implements Cmd {
   ) {}
   check = (): boolean => true;
   async run(model: QueueModel, real: RealQueues): Promise<void> {
-    const result = await real.queue.schedule({ id: this.id, payload: this.payload, ...timeOf(this.at) });
     const existing = this.id === undefined ? undefined : model.items.get(this.id);
+    const scheduling = real.queue.schedule({ id: this.id, payload: this.payload, ...timeOf(this.at) });
+    if (existing?.state.kind === 'dead') {
+      await expect(scheduling).rejects.toMatchObject({ code: 'E_DEAD' });
+      return checkInvariants(model, real);
+    }
+    const result = await scheduling;
     if (existing) {
       // A repeated id returns the stored item and changes nothing.
       expect(result).toEqual({
@@ -146,6 +185,7 @@ class Schedule implements Cmd {
         attempts: 0,
         state: { kind: this.at === 'past' ? 'due' : 'future' },
       });
+      if (this.id !== undefined) model.given.add(this.id);
       remember(model, result.id);
     }
     await checkInvariants(model, real);
@@ -163,7 +203,8 @@ class Claim implements Cmd {
     const dueBefore = (await real.queue.peek({ limit: 1000 })).filter(
       ({ id }) => model.items.get(id)?.state.kind === 'due',
     );
-    const { items } = await (this.shortLease ? real.shortLease : real.queue).claim({ max: this.max });
+    const { items, dead } = await (this.shortLease ? real.shortLease : real.queue).claim({ max: this.max });
+    expect(dead).toEqual([]); // nothing here is unusable
     if (this.shortLease) await sleep(5); // the 1 ms leases have now run out
     // The earliest due items, in the queue's own order, as many as asked for.
     expect(items.map((item) => item.id)).toEqual(dueBefore.slice(0, this.max).map((item) => item.id));
@@ -199,11 +240,10 @@ class OnLeases implements Cmd {
           ? await real.queue.extend(refs, LONG_LEASE_MS)
           : await real.queue.requeue(refs, { delayMs: this.action === 'requeue' ? 0 : HOUR_MS });
     expect(result).toBe(matching.length);
-    for (const item of matching) {
-      if (this.action === 'ack') {
-        const id = [...model.items].find(([, candidate]) => candidate === item)![0];
-        model.items.delete(id); // done: the id may be scheduled afresh
-      } else if (this.action === 'extend') {
+    for (const id of matching) {
+      const item = model.items.get(id)!;
+      if (this.action === 'ack') finish(model, id);
+      else if (this.action === 'extend') {
         item.state = { ...(item.state as Extract<State, { kind: 'leased' }>), expired: false };
       } else giveBack(item, this.action === 'requeue' ? 'due' : 'future');
     }
@@ -233,7 +273,7 @@ class Cancel implements Cmd {
     const item = model.items.get(id);
     const pending = item !== undefined && isPending(item);
     expect(await real.queue.cancel(id)).toBe(pending);
-    if (pending) model.items.delete(id);
+    if (pending) finish(model, id);
     await checkInvariants(model, real);
   }
   toString = (): string => `cancel(#${this.index})`;
@@ -253,12 +293,41 @@ class Reschedule implements Cmd {
       expect(result).toBeNull();
     } else {
       expect(result).toMatchObject({ id, payload: item.payload });
+      expect(result!.runAt).toBeGreaterThanOrEqual(Date.now() - 1_000); // "the past" is now
       item.runAt = result!.runAt;
       item.state = { kind: this.at === 'past' ? 'due' : 'future' };
     }
     await checkInvariants(model, real);
   }
   toString = (): string => `reschedule(#${this.index}, ${this.at})`;
+}
+
+class RetryDead implements Cmd {
+  constructor(readonly indexes: readonly number[]) {}
+  check = (): boolean => true;
+  async run(model: QueueModel, real: RealQueues): Promise<void> {
+    const ids = [...new Set(this.indexes.map((index) => pick(model, index)))];
+    const dead = ids.filter((id) => model.items.get(id)?.state.kind === 'dead');
+    const notBefore = Date.now() - 1_000; // same machine as redis-server; a margin for rounding
+    expect(await real.queue.retryDead(ids)).toBe(dead.length);
+    for (const id of dead) {
+      const item = model.items.get(id)!;
+      Object.assign(item, { runAt: null, notBefore, attempts: 0, state: { kind: 'due' } });
+    }
+    await checkInvariants(model, real);
+  }
+  toString = (): string => `retryDead(${JSON.stringify(this.indexes)})`;
+}
+
+class PurgeDead implements Cmd {
+  check = (): boolean => true;
+  async run(model: QueueModel, real: RealQueues): Promise<void> {
+    const dead = [...model.items].filter(([, item]) => item.state.kind === 'dead').map(([id]) => id);
+    expect(await real.queue.purgeDead()).toBe(dead.length);
+    for (const id of dead) model.items.delete(id); // retained or not, the id is free again
+    await checkInvariants(model, real);
+  }
+  toString = (): string => 'purgeDead()';
 }
 
 const ids = fc.option(fc.constantFrom('a', 'b', 'c', 'd'), { nil: undefined, freq: 3 });
@@ -280,4 +349,6 @@ export const queueCommands = [
   fc.constant(new Reap()),
   index.map((i) => new Cancel(i)),
   fc.tuple(index, when).map(([i, at]) => new Reschedule(i, at)),
+  fc.array(index, { minLength: 1, maxLength: 3 }).map((indexes) => new RetryDead(indexes)),
+  fc.constant(new PurgeDead()),
 ];
