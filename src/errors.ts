@@ -8,7 +8,12 @@ export type HotconfErrorCode =
   | 'E_TIMEOUT'
   | 'E_REDIS'
   | 'E_MALFORMED_MESSAGE'
-  | 'E_REJECTED';
+  | 'E_REJECTED'
+  // The dashboard's: no or a wrong token, a mutation on a read-only dashboard, a feature this version lacks.
+  | 'E_UNAUTHORIZED'
+  | 'E_READ_ONLY'
+  | 'E_NOT_AVAILABLE'
+  | 'E_NOT_FOUND';
 
 /** The one error type hotconf throws on purpose. `code` is stable across versions. */
 export class HotconfError extends Error {

@@ -2,6 +2,7 @@
 import type { Command } from './command.js';
 import { cancel } from './commands/cancel.js';
 import { current } from './commands/current.js';
+import { dashboard } from './commands/dashboard.js';
 import { fleet } from './commands/fleet.js';
 import { pending } from './commands/pending.js';
 import { reschedule } from './commands/reschedule.js';
@@ -23,6 +24,7 @@ const COMMANDS: readonly Command[] = [
   watch,
   scheduler,
   fleet,
+  dashboard,
 ];
 
 async function main(argv: string[]): Promise<void> {
