@@ -11,17 +11,11 @@
 -- @include "keys"
 -- @include "time"
 -- @include "wake"
+-- @include "schedule-item"
 
-local id = ARGV[1]
-local existing = redis.call('HGET', itemsKey, id)
-if existing then
-  return { 0, existing }
-end
-
-local runAt = resolveRunAt(ARGV[3], ARGV[4], serverNowMs())
-local stored = runAt .. '|' .. ARGV[2]
 local previousEarliest = earliestRunAt()
-redis.call('ZADD', dueKey, runAt, id)
-redis.call('HSET', itemsKey, id, stored)
-wakeIfEarlier(ARGV[5], previousEarliest)
-return { 1, stored }
+local created, stored = scheduleItem(ARGV[1], ARGV[2], ARGV[3], ARGV[4], serverNowMs())
+if created == 1 then
+  wakeIfEarlier(ARGV[5], previousEarliest)
+end
+return { created, stored }

@@ -19,8 +19,10 @@ import {
 } from '../queue/validate.js';
 import { ClaimLoop } from './claim-loop.js';
 import type {
+  CheckedChangeSet,
   CurrentConfig,
   PendingChange,
+  RecipeIntake,
   ScheduledChange,
   ScheduleOptions,
   SchedulerEvents,
@@ -84,10 +86,29 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   /** Schedules a change or change set. `at` in the past means now. Retry-safe with a stable `id`. */
   async schedule(change: ChangeSetInput, options: ScheduleOptions = {}): Promise<ScheduledChange> {
     this.assertOpen();
-    const changes = normalizeChanges(change, this.maxKeyBytes);
     const id = options.id ?? generateId();
+    const { changes } = this.checkChangeSet(change, id, options);
+    const seq = await this.queue.redis.incr(this.queue.keys.seq);
+    const payload = encodeChangeSet(seq, changes);
+    const stored = await this.queue.schedule({ id, payload, at: options.at, delayMs: options.delayMs });
+    // An id scheduled before keeps what it had (the seq just drawn is simply never used).
+    return { id, seq: decodeChangeSet(stored.payload).seq, effectiveAt: stored.runAt };
+  }
+
+  /**
+   * @internal For the recipe bridge (src/recipe/bridge.ts): the deployment's keys and the checks that
+   * schedule() makes, so that a bridged change is held to the same rules and sizes.
+   */
+  recipeIntake(): RecipeIntake {
+    this.assertOpen();
+    return { keys: this.queue.keys, check: (change, id, when) => this.checkChangeSet(change, id, when) };
+  }
+
+  /** Validates a change set before anything is written: E_INVALID_ARGUMENT, E_PAYLOAD_TOO_LARGE. */
+  private checkChangeSet(change: ChangeSetInput, id: string, when: When): CheckedChangeSet {
+    const changes = normalizeChanges(change, this.maxKeyBytes);
     assertId(id);
-    resolveWhen(options); // validates before anything is written
+    const runTime = resolveWhen(when);
     const size = maxEnvelopeBytes(id, changes);
     if (size > this.maxMessageBytes) {
       throw new HotconfError(
@@ -96,11 +117,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       );
     }
     this.legacy?.assertFits(changes, this.maxMessageBytes);
-    const seq = await this.queue.redis.incr(this.queue.keys.seq);
-    const payload = encodeChangeSet(seq, changes);
-    const stored = await this.queue.schedule({ id, payload, at: options.at, delayMs: options.delayMs });
-    // An id scheduled before keeps what it had (the seq just drawn is simply never used).
-    return { id, seq: decodeChangeSet(stored.payload).seq, effectiveAt: stored.runAt };
+    return { changes, runTime };
   }
 
   /** Removes a pending change. False when it is unknown, already published or being published. */

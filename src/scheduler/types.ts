@@ -1,6 +1,7 @@
-import type { ChangeSetInput, ConfigChange } from '../config/changes.js';
+import type { ChangeSetInput, ConfigChange, NormalizedChange } from '../config/changes.js';
 import type { Logger } from '../logger.js';
-import type { When } from '../queue/validate.js';
+import type { RunTime, When } from '../queue/validate.js';
+import type { HotconfKeys } from '../redis/keys.js';
 import type { LegacyOptions } from '../recipe/legacy-publishing.js';
 import type { RedisOption } from '../redis/connection.js';
 
@@ -83,3 +84,15 @@ export interface SchedulerEvents {
 }
 
 export type { ChangeSetInput };
+
+/** A change set that passed schedule()'s checks. */
+export interface CheckedChangeSet {
+  changes: NormalizedChange[];
+  runTime: RunTime;
+}
+
+/** What the recipe bridge gets from its scheduler (Scheduler.recipeIntake). */
+export interface RecipeIntake {
+  keys: HotconfKeys;
+  check(change: ChangeSetInput, id: string, when: When): CheckedChangeSet;
+}
