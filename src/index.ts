@@ -39,6 +39,11 @@ export type {
 } from './subscriber/types.js';
 export type { FrozenConfig } from './subscriber/config-state.js';
 export { createRecipeBridge, RecipeBridge } from './recipe/bridge.js';
-export type { BridgeMovedEvent, DeadMember, RecipeBridgeEvents, RecipeBridgeOptions } from './recipe/types.js';
+export type {
+  BridgeMovedEvent,
+  DeadMember,
+  RecipeBridgeEvents,
+  RecipeBridgeOptions,
+} from './recipe/types.js';
 export type { LegacyOptions } from './recipe/legacy-publishing.js';
 export type { ScoreUnit } from './recipe/score-unit.js';
