@@ -28,6 +28,7 @@ export type { Envelope, EnvelopeChange } from './config/envelope.js';
 export type { Version } from './config/version.js';
 export { createConfigSubscriber, ConfigSubscriber } from './subscriber/subscriber.js';
 export type {
+  AppliedEvent,
   ChangeEvent,
   ConfigSource,
   ConfigSubscriberOptions,
@@ -38,6 +39,15 @@ export type {
   SubscriberStats,
 } from './subscriber/types.js';
 export type { FrozenConfig } from './subscriber/config-state.js';
+export type {
+  AppliedInstance,
+  AppliedReport,
+  FleetInstance,
+  FleetQuery,
+  FleetReportOptions,
+  MissingInstance,
+  WaitForAppliedOptions,
+} from './fleet/types.js';
 export { createRecipeBridge, RecipeBridge } from './recipe/bridge.js';
 export type {
   BridgeMovedEvent,

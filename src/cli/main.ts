@@ -9,7 +9,7 @@ import { scheduler } from './commands/scheduler.js';
 import { stats } from './commands/stats.js';
 import { watch } from './commands/watch.js';
 import { isHotconfError } from './library.js';
-import { oneLine } from './output.js';
+import { forStderr } from './output.js';
 import { commandHelp, mainHelp, UsageError } from './usage.js';
 
 const COMMANDS: readonly Command[] = [
@@ -51,7 +51,7 @@ function fail(error: unknown): void {
     : error instanceof Error
       ? error.message
       : String(error);
-  process.stderr.write(`hotconf: ${oneLine(message)}\n`);
+  process.stderr.write(`hotconf: ${forStderr(message)}\n`);
   process.exitCode = error instanceof UsageError ? 2 : 1;
 }
 

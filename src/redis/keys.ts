@@ -31,6 +31,14 @@ export interface HotconfKeys {
   readonly recurring: string;
   /** Pub/sub channel: the new earliest run time, when a schedule moved it earlier. */
   readonly wakeChannel: string;
+  /** Fleet (not script keys): ZSET of reporting instances `<service>/<instanceId>` -> last report (ms). */
+  readonly fleet: string;
+  /** ZSET change id -> effectiveAt of the change sets subscribers applied lately. */
+  readonly fleetEffective: string;
+  /** HASH of one instance's report, with a TTL; `member` is `<service>/<instanceId>`. */
+  instance(member: string): string;
+  /** ZSET change id -> appliedAt of one instance's receipts, bounded in time and count. */
+  receipts(member: string): string;
   /** The script keys, in KEYS order. */
   readonly all: readonly string[];
 }
@@ -67,5 +75,13 @@ export function hotconfKeys(prefix: string): HotconfKeys {
     history: `${tag}:history`,
     recurring: `${tag}:recurring`,
   };
-  return { ...scriptKeys, wakeChannel: `${tag}:wake`, all: Object.values(scriptKeys) };
+  return {
+    ...scriptKeys,
+    wakeChannel: `${tag}:wake`,
+    fleet: `${tag}:fleet`,
+    fleetEffective: `${tag}:fleet-effective`,
+    instance: (member) => `${tag}:instance:${member}`,
+    receipts: (member) => `${tag}:receipts:${member}`,
+    all: Object.values(scriptKeys),
+  };
 }

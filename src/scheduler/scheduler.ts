@@ -4,6 +4,9 @@ import { normalizeChanges, DEFAULT_MAX_KEY_BYTES, type ChangeSetInput } from '..
 import { maxEnvelopeBytes } from '../config/envelope.js';
 import { readSnapshot } from '../config/snapshot.js';
 import { HotconfError, invalidArgument } from '../errors.js';
+import { readFleet } from '../fleet/read-fleet.js';
+import type { AppliedReport, FleetInstance, FleetQuery, WaitForAppliedOptions } from '../fleet/types.js';
+import { waitForApplied } from '../fleet/wait-for-applied.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { assertTopicName } from '../nsq/names.js';
 import { NsqPublisher } from '../nsq/publisher.js';
@@ -169,6 +172,18 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   async stats(): ReturnType<DelayQueue['stats']> {
     this.assertOpen();
     return this.queue.stats();
+  }
+
+  /** The subscriber instances reporting now (src/fleet). */
+  async fleet(query?: FleetQuery): Promise<FleetInstance[]> {
+    this.assertOpen();
+    return readFleet(this.queue.redis, this.queue.keys, query);
+  }
+
+  /** Resolves once every reporting instance applied change set `id`, or at the timeout with those missing (src/fleet). */
+  async waitForApplied(id: string, options: WaitForAppliedOptions): Promise<AppliedReport> {
+    this.assertOpen();
+    return waitForApplied(this.queue.redis, this.queue.keys, id, options);
   }
 
   /** Starts the claim → publish → ack loop. */

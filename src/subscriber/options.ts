@@ -12,6 +12,8 @@ import type { ConfigSubscriberOptions } from './types.js';
 /** The options with every default filled in; what the subscriber runs on. */
 export interface ResolvedOptions {
   topic: string;
+  service: string;
+  instanceId: string;
   prefix: string;
   channel: string;
   /** Exactly one of `nsqd` and `lookupd` is non-empty. */
@@ -49,10 +51,13 @@ export function resolveOptions(options: ConfigSubscriberOptions): ResolvedOption
   const nsqReconnectMs = assertPositiveInteger(options.nsqReconnectMs ?? 5_000, 'nsqReconnectMs');
   if (nsqReconnectMs < 1000)
     throw invalidArgument('nsqReconnectMs must be at least 1000 (nsqjs polls in seconds)');
+  const instanceId = options.instanceId ?? defaultInstanceId();
   return {
     topic: options.topic,
+    service: options.service,
+    instanceId,
     prefix: options.prefix,
-    channel: ephemeralChannelName(options.service, options.instanceId ?? defaultInstanceId()),
+    channel: ephemeralChannelName(options.service, instanceId),
     nsqd,
     lookupd,
     validate: options.validate,

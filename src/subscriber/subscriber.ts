@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { parseEnvelope, type Envelope } from '../config/envelope.js';
+import { FleetReporter } from '../fleet/reporter.js';
+import { resolveReportOptions } from '../fleet/report-options.js';
 import { readRevision, readSnapshot, type ConfigSnapshot } from '../config/snapshot.js';
 import { HotconfError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -48,6 +50,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
   private readonly state = new ConfigState();
   private readonly subscription: NsqSubscription;
   private readonly backup: BackupFile | undefined;
+  private readonly reporter: FleetReporter | undefined;
   private currentSource: ConfigSource = 'none';
   /** Envelopes received before the first config was loaded. */
   private buffered: Envelope[] = [];
@@ -68,7 +71,19 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
     this.logger = this.options.logger;
     this.channel = this.options.channel;
     this.keys = hotconfKeys(this.options.prefix);
+    const report = resolveReportOptions(options);
     this.redis = connectRedis(options.redis);
+    this.reporter =
+      report &&
+      new FleetReporter({
+        ...report,
+        redis: this.redis.client,
+        keys: this.keys,
+        service: this.options.service,
+        instanceId: this.options.instanceId,
+        read: () => ({ revision: this.state.revision, stale: this.stale }),
+        onError: (error) => this.reportError(error),
+      });
     const { topic, nsqd, lookupd, nsqReconnectMs, maxInFlight, backupFile, backupDelayMs } = this.options;
     this.subscription = new NsqSubscription({
       topic,
@@ -100,6 +115,11 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
   /** Where the config in memory came from: 'none' before ready, 'backup' while Redis is unreachable. */
   get source(): ConfigSource {
     return this.currentSource;
+  }
+
+  /** True once the config has not been confirmed by Redis for `staleAfterMs` (the `stale` event), until it is. */
+  get stale(): boolean {
+    return this.staleReported;
   }
 
   /** The revision of the last snapshot loaded (or of the backup served). */
@@ -145,6 +165,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
     this.closed = true;
     clearTimeout(this.refreshTimer);
     this.settleLoaded(closedError());
+    await this.reporter?.stop();
     await this.subscription.close();
     await this.backup?.flush();
     await releaseRedis(this.redis);
@@ -185,8 +206,18 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
 
   private applyEnvelope(envelope: Envelope): void {
     const updates = this.state.newer(updatesFromEnvelope(envelope));
-    if (updates.length === 0) this.stats.dropped += 1;
-    else if (this.accept(updates, envelope.id)) this.stats.applied += 1;
+    const { id, effectiveAt } = envelope;
+    if (updates.length === 0) {
+      // Every key is held at this version or a newer one: applied before, or superseded.
+      this.stats.dropped += 1;
+      this.reporter?.applied(id, effectiveAt);
+    } else if (this.accept(updates, id)) {
+      this.stats.applied += 1;
+      const appliedAt = Date.now();
+      this.reporter?.applied(id, effectiveAt, appliedAt);
+      const event = { id, effectiveAt, appliedAt, lagMs: appliedAt - effectiveAt };
+      this.emitSafely(() => this.emit('applied', event));
+    }
   }
 
   /** Merges a snapshot (or backup) key by key, by version. False when validate refused it. */
@@ -300,6 +331,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
     if (!first) return;
     for (const envelope of this.buffered.splice(0)) this.applyEnvelope(envelope);
     this.settleLoaded();
+    this.reporter?.start();
   }
 
   private confirmFresh(): void {

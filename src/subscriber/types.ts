@@ -1,8 +1,9 @@
+import type { FleetReportOptions } from '../fleet/types.js';
 import type { Logger } from '../logger.js';
 import type { RedisOption } from '../redis/connection.js';
 import type { FrozenConfig } from './config-state.js';
 
-export interface ConfigSubscriberOptions {
+export interface ConfigSubscriberOptions extends FleetReportOptions {
   /** An ioredis Redis or Cluster (left open by `close()`) or a redis:// URL. */
   redis: RedisOption;
   /** nsqd TCP address(es) `'host:port'` to read from. Give this or `lookupd`. */
@@ -96,7 +97,17 @@ export interface SubscriberStats {
   reloads: number;
 }
 
+/** A change set from NSQ that changed the config. */
+export interface AppliedEvent {
+  id: string;
+  effectiveAt: number;
+  /** When this instance applied it (epoch ms, its clock); lagMs = appliedAt - effectiveAt. */
+  appliedAt: number;
+  lagMs: number;
+}
+
 export type SubscriberEvents = {
+  applied: [AppliedEvent];
   change: [ChangeEvent];
   rejected: [RejectedEvent];
   stale: [StaleEvent];
