@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { encodeChangeSet } from '../config/change-set-codec.js';
+import { encodeChanges } from '../config/change-set-codec.js';
 import type { ChangeSetInput, NormalizedChange } from '../config/changes.js';
 import { HotconfError, invalidArgument } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -9,7 +9,9 @@ import { MAX_BATCH } from '../queue/delay-queue.js';
 import { generateId } from '../queue/generate-id.js';
 import { assertPositiveInteger } from '../queue/validate.js';
 import { connectRedis, releaseRedis, type RedisClient, type RedisConnection } from '../redis/connection.js';
+import { ensureLayout } from '../redis/layout.js';
 import { runScript } from '../redis/scripts.js';
+import { checkRedisServer } from '../redis/server-check.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { RecipeIntake } from '../scheduler/types.js';
 import { mapMember } from './map-member.js';
@@ -204,7 +206,7 @@ export class RecipeBridge extends EventEmitter<RecipeBridgeEvents> {
     if ('reason' in mapped) return mapped;
     try {
       // The id is checked for its size only; the real one is chosen when the member is moved.
-      const { changes } = this.intake.check(mapped.change, derivedId(member, score), { at: runAt });
+      const changes = this.intake.check(mapped.change, derivedId(member, score), { at: runAt });
       return { change: mapped.change, changes, runAt };
     } catch (error) {
       if (error instanceof HotconfError) return { reason: `${error.code}: ${error.message}` };
@@ -217,15 +219,16 @@ export class RecipeBridge extends EventEmitter<RecipeBridgeEvents> {
    * Resolves with the id of each member moved, null for those no longer in the ZSET at the score read.
    */
   private async moveAtomically(read: readonly ReadMember[]): Promise<(string | null)[]> {
-    const mapped = read.filter((entry) => 'changes' in entry.outcome).length;
-    let seq = mapped === 0 ? 0 : (await this.redis.incrby(this.intake.keys.seq, mapped)) - mapped;
     const ids = read.map(() => generateId());
     const args: (string | number)[] = [this.intake.keys.wakeChannel];
     for (const [i, { member, score, outcome }] of read.entries()) {
       args.push(member, score, ids[i]!);
-      if ('changes' in outcome) args.push('change', outcome.runAt, encodeChangeSet(++seq, outcome.changes));
+      if ('changes' in outcome) args.push('change', outcome.runAt, encodeChanges(outcome.changes));
       else args.push('dead', deadRecord(member, score, outcome.reason), '');
     }
+    // As the scheduler's queue does before its scripts: a Redis too old, or a newer layout, is refused.
+    await checkRedisServer(this.redis, this.logger);
+    await ensureLayout(this.redis, this.intake.keys);
     const keys = [...this.intake.keys.all, this.deadKey, this.key];
     const moved = (await runScript(this.redis, 'bridgeMove', keys, args)) as number[];
     return moved.map((flag, i) => (flag === 1 ? ids[i]! : null));

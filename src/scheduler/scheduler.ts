@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { decodeChangeSet, encodeChangeSet } from '../config/change-set-codec.js';
-import { normalizeChanges, DEFAULT_MAX_KEY_BYTES, type ChangeSetInput } from '../config/changes.js';
+import { decodeChangeSet, encodeChanges, seqOfChangeSet } from '../config/change-set-codec.js';
+import {
+  normalizeChanges,
+  DEFAULT_MAX_KEY_BYTES,
+  type ChangeSetInput,
+  type NormalizedChange,
+} from '../config/changes.js';
 import { maxEnvelopeBytes } from '../config/envelope.js';
 import { readSnapshot } from '../config/snapshot.js';
 import { HotconfError, invalidArgument } from '../errors.js';
@@ -13,8 +18,10 @@ import { NsqPublisher } from '../nsq/publisher.js';
 import { DelayQueue, MAX_BATCH } from '../queue/delay-queue.js';
 import { legacyPublishing, type LegacyPublishing } from '../recipe/legacy-publishing.js';
 import { generateId } from '../queue/generate-id.js';
+import type { DeadItem } from '../queue/types.js';
 import {
   assertId,
+  assertOptionalObject,
   assertPositiveInteger,
   assertNonNegativeInteger,
   resolveWhen,
@@ -22,7 +29,6 @@ import {
 } from '../queue/validate.js';
 import { ClaimLoop } from './claim-loop.js';
 import type {
-  CheckedChangeSet,
   CurrentConfig,
   PendingChange,
   RecipeIntake,
@@ -30,6 +36,7 @@ import type {
   ScheduleOptions,
   SchedulerEvents,
   SchedulerOptions,
+  SchedulerStats,
 } from './types.js';
 import { WakeListener } from './wake-listener.js';
 
@@ -83,19 +90,30 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       // Size is checked on the whole envelope in schedule(); the queue need not check it again.
       maxPayloadBytes: Number.MAX_SAFE_INTEGER,
       claimScript: 'claimChanges',
+      logger: this.logger,
+      ...(options.idRetentionMs === undefined ? {} : { idRetentionMs: options.idRetentionMs }),
     });
   }
 
-  /** Schedules a change or change set. `at` in the past means now. Retry-safe with a stable `id`. */
-  async schedule(change: ChangeSetInput, options: ScheduleOptions = {}): Promise<ScheduledChange> {
+  /**
+   * Schedules a change or change set. `at` in the past means now. Retry-safe with a stable `id`: within
+   * `idRetentionMs` a repeated id returns the original `{ id, seq, effectiveAt }` and changes nothing,
+   * whatever became of it (pending, being published, in effect, cancelled); a dead id gives E_DEAD.
+   */
+  async schedule(change: ChangeSetInput, options?: ScheduleOptions): Promise<ScheduledChange> {
     this.assertOpen();
-    const id = options.id ?? generateId();
-    const { changes } = this.checkChangeSet(change, id, options);
-    const seq = await this.queue.redis.incr(this.queue.keys.seq);
-    const payload = encodeChangeSet(seq, changes);
-    const stored = await this.queue.schedule({ id, payload, at: options.at, delayMs: options.delayMs });
-    // An id scheduled before keeps what it had (the seq just drawn is simply never used).
-    return { id, seq: decodeChangeSet(stored.payload).seq, effectiveAt: stored.runAt };
+    const { id: givenId, at, delayMs } = assertOptionalObject(options, 'schedule options') ?? {};
+    const id = givenId ?? generateId();
+    const changes = this.checkChangeSet(change, id, { at, delayMs });
+    // The queue's schedule script draws the seq and prepends it; an id scheduled before keeps what it had.
+    const payload = encodeChanges(changes);
+    const stored = await this.queue.schedule({
+      ...(givenId === undefined ? {} : { id }),
+      payload,
+      at,
+      delayMs,
+    });
+    return { id: stored.id, seq: seqOfChangeSet(stored.payload), effectiveAt: stored.runAt };
   }
 
   /**
@@ -108,10 +126,10 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   }
 
   /** Validates a change set before anything is written: E_INVALID_ARGUMENT, E_PAYLOAD_TOO_LARGE. */
-  private checkChangeSet(change: ChangeSetInput, id: string, when: When): CheckedChangeSet {
+  private checkChangeSet(change: ChangeSetInput, id: string, when: When): NormalizedChange[] {
     const changes = normalizeChanges(change, this.maxKeyBytes);
     assertId(id);
-    const runTime = resolveWhen(when);
+    resolveWhen(when);
     const size = maxEnvelopeBytes(id, changes);
     if (size > this.maxMessageBytes) {
       throw new HotconfError(
@@ -120,32 +138,29 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       );
     }
     this.legacy?.assertFits(changes, this.maxMessageBytes);
-    return { changes, runTime };
+    return changes;
   }
 
-  /** Removes a pending change. False when it is unknown, already published or being published. */
+  /** Removes a pending change. False when it is unknown, in effect (published or not) or dead. */
   async cancel(id: string): Promise<boolean> {
     this.assertOpen();
     return this.queue.cancel(id);
   }
 
-  /** Moves a pending change to a new time; E_NOT_PENDING when it was published or is being published. */
+  /** Moves a pending change to a new time; E_NOT_PENDING when it is in effect (published or not) or unknown. */
   async reschedule(id: string, when: When): Promise<ScheduledChange> {
     this.assertOpen();
     const moved = await this.queue.reschedule(id, when);
     if (moved === null) {
-      throw new HotconfError(
-        'E_NOT_PENDING',
-        `change ${id} is not pending (unknown, published or being published)`,
-      );
+      throw new HotconfError('E_NOT_PENDING', `change ${id} is not pending (unknown, in effect or dead)`);
     }
-    return { id, seq: decodeChangeSet(moved.payload).seq, effectiveAt: moved.runAt };
+    return { id, seq: seqOfChangeSet(moved.payload), effectiveAt: moved.runAt };
   }
 
-  /** Scheduled changes not yet claimed, earliest first. */
-  async pending({ limit = 100 }: { limit?: number } = {}): Promise<PendingChange[]> {
+  /** Scheduled changes that have not taken effect, earliest first. */
+  async pending(options?: { limit?: number }): Promise<PendingChange[]> {
     this.assertOpen();
-    const items = await this.queue.peek({ limit });
+    const items = await this.queue.peek(options);
     return items.map((item) => {
       const { seq, changes } = decodeChangeSet(item.payload);
       return {
@@ -168,10 +183,31 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return { revision, values };
   }
 
-  /** Queue counts: due, scheduled, processing, dead and the oldest due change's lag. */
-  async stats(): ReturnType<DelayQueue['stats']> {
+  /**
+   * Counts: due, scheduled, processing (being published), awaitingPublish (in effect, publish to be
+   * retried), dead, and the oldest due change's lag.
+   */
+  async stats(): Promise<SchedulerStats> {
     this.assertOpen();
-    return this.queue.stats();
+    return this.queue.counts();
+  }
+
+  /** Items given up on this prefix (ones the claim could not decode), with why. */
+  async dead(options?: { limit?: number }): Promise<DeadItem[]> {
+    this.assertOpen();
+    return this.queue.dead(options);
+  }
+
+  /** Makes dead items pending again, due now. Returns how many. */
+  async retryDead(ids: readonly string[]): Promise<number> {
+    this.assertOpen();
+    return this.queue.retryDead(ids);
+  }
+
+  /** Removes every dead item, freeing its id. Returns how many. */
+  async purgeDead(): Promise<number> {
+    this.assertOpen();
+    return this.queue.purgeDead();
   }
 
   /** The subscriber instances reporting now (src/fleet). */

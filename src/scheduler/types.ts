@@ -1,6 +1,7 @@
 import type { ChangeSetInput, ConfigChange, NormalizedChange } from '../config/changes.js';
 import type { Logger } from '../logger.js';
-import type { RunTime, When } from '../queue/validate.js';
+import type { QueueCounts } from '../queue/delay-queue.js';
+import type { When } from '../queue/validate.js';
 import type { HotconfKeys } from '../redis/keys.js';
 import type { LegacyOptions } from '../recipe/legacy-publishing.js';
 import type { RedisOption } from '../redis/connection.js';
@@ -37,9 +38,14 @@ export interface SchedulerOptions {
   reapIntervalMs?: number;
   /** pino-compatible logger; silent by default. */
   logger?: Logger;
+  /** How long a given id is remembered after its change finished, so repeating it changes nothing. Default 7 days. */
+  idRetentionMs?: number;
   /** Also publish every change as the recipe's `{"key","value"}` body to this topic (src/recipe). */
   legacy?: LegacyOptions;
 }
+
+/** Scheduler counts; `awaitingPublish`: change sets in effect whose publish is to be retried. */
+export type SchedulerStats = QueueCounts;
 
 export interface ScheduleOptions extends When {
   /** Stable id, so a retried schedule is harmless; generated when absent. */
@@ -85,14 +91,9 @@ export interface SchedulerEvents {
 
 export type { ChangeSetInput };
 
-/** A change set that passed schedule()'s checks. */
-export interface CheckedChangeSet {
-  changes: NormalizedChange[];
-  runTime: RunTime;
-}
-
 /** What the recipe bridge gets from its scheduler (Scheduler.recipeIntake). */
 export interface RecipeIntake {
   keys: HotconfKeys;
-  check(change: ChangeSetInput, id: string, when: When): CheckedChangeSet;
+  /** schedule()'s checks (E_INVALID_ARGUMENT, E_PAYLOAD_TOO_LARGE): the change set, normalized. */
+  check(change: ChangeSetInput, id: string, when: When): NormalizedChange[];
 }
