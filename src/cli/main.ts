@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { Command } from './command.js';
+import { bridge } from './commands/bridge.js';
 import { cancel } from './commands/cancel.js';
 import { current } from './commands/current.js';
 import { pending } from './commands/pending.js';
@@ -21,6 +22,7 @@ const COMMANDS: readonly Command[] = [
   stats,
   watch,
   scheduler,
+  bridge,
 ];
 
 async function main(argv: string[]): Promise<void> {
