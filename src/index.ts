@@ -16,6 +16,7 @@ export { MAX_DELAY_MS, MAX_TIME_MS, type When } from './queue/validate.js';
 export { createScheduler, Scheduler } from './scheduler/scheduler.js';
 export type {
   CurrentConfig,
+  LostEvent,
   PendingChange,
   PublishedEvent,
   RequeuedEvent,
