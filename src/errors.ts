@@ -5,6 +5,10 @@ export type HotconfErrorCode =
   | 'E_CLOSED'
   | 'E_NOT_PENDING'
   | 'E_PUBLISH_FAILED'
+  | 'E_PUBLISH_REFUSED'
+  | 'E_UNPUBLISHABLE'
+  | 'E_LISTENER_FAILED'
+  | 'E_LEASE_LOST'
   | 'E_TIMEOUT'
   | 'E_REDIS'
   | 'E_MALFORMED_MESSAGE'
@@ -15,6 +19,11 @@ export type HotconfErrorCode =
   | 'E_LAYOUT'
   /** The Redis server is older than 6.2 (hotconf's scripts need ZMSCORE). */
   | 'E_REDIS_VERSION'
+  // The dashboard's: no or a wrong token, a mutation on a read-only dashboard, a feature this version lacks.
+  | 'E_UNAUTHORIZED'
+  | 'E_READ_ONLY'
+  | 'E_NOT_AVAILABLE'
+  | 'E_NOT_FOUND'
   | 'E_UNKNOWN_REVISION'
   | 'E_REVISION_TRIMMED'
   | 'E_NOTHING_TO_ROLL_BACK'

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import type { Command } from './command.js';
+import { bridge } from './commands/bridge.js';
 import { cancel } from './commands/cancel.js';
 import { current } from './commands/current.js';
+import { dashboard } from './commands/dashboard.js';
 import { diff } from './commands/diff.js';
+import { fleet } from './commands/fleet.js';
 import { history } from './commands/history.js';
 import { recurring } from './commands/recurring.js';
 import { rollback } from './commands/rollback.js';
@@ -29,6 +32,9 @@ const COMMANDS: readonly Command[] = [
   stats,
   watch,
   scheduler,
+  fleet,
+  dashboard,
+  bridge,
 ];
 
 async function main(argv: string[]): Promise<void> {

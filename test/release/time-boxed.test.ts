@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import type { ConflictEvent } from '../../src/index.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createScheduler, type ConflictEvent } from '../../src/index.js';
 import { useServices } from '../helpers/fixtures.js';
 import { useDeployments } from '../subscriber/fixtures.js';
 import { eventually } from './wait.js';
@@ -89,8 +89,17 @@ describe('time-boxed changes', () => {
 
 describe('conflict check', () => {
   it('skips a change whose keys moved after its baseRevision, records why, emits conflict, moves nothing', async () => {
-    const { startScheduler } = deployment('conflict');
-    const scheduler = await startScheduler();
+    // A scheduler of its own: the deployment fixture stops one only once all it scheduled was published,
+    // and a skipped change never is.
+    const { prefix, topic } = deployment('conflict');
+    const scheduler = createScheduler({
+      redis: services.redis.url,
+      nsqd: services.nsqd.tcpAddress,
+      topic,
+      prefix,
+    });
+    onTestFinished(() => scheduler.stop());
+    await scheduler.start();
     const conflicts: ConflictEvent[] = [];
     scheduler.on('conflict', (event) => conflicts.push(event));
     await scheduler.schedule({

@@ -5,13 +5,20 @@ import { withScheduler } from '../connect.js';
 import { print, time } from '../output.js';
 import { UsageError } from '../usage.js';
 import { parseAssignment, parseWhen } from '../values.js';
+import {
+  describeReport,
+  parseWaitTimeout,
+  WAIT_HELP,
+  WAIT_OPTIONS,
+  waitForInstances,
+} from './wait-for-applied.js';
 import { parseRevision, parseTimeBox, who, WHO_HELP, WHO_OPTIONS } from './release-flags.js';
 
 export const schedule: Command = {
   name: 'schedule',
   summary: 'schedule a config change (KEY=VALUE ...) for a time',
   synopsis:
-    'hotconf schedule KEY=VALUE... [--delete KEY]... [--at ISO | --in DURATION] [--until ISO | --for DURATION] [--id ID]',
+    'hotconf schedule KEY=VALUE... [--delete KEY]... [--at ISO | --in DURATION] [--until ISO | --for DURATION] [--id ID] [--wait [--timeout DURATION]]',
   description: `Schedules one change set: every KEY=VALUE and --delete KEY, applied together. VALUE is
 JSON when it parses as JSON (limit=5, on=true, flags={"a":1}), else the text itself (switch=on).
 Without --at or --in the change is due now.`,
@@ -23,7 +30,8 @@ Without --at or --in the change is due now.`,
   --for DURATION    time-boxed for DURATION from when the change takes effect
   --base-revision N skip the change (history: skipped, conflict) if its keys change after revision N
   --base-current    the same, from the revision in effect now
-${WHO_HELP}`,
+${WHO_HELP}
+${WAIT_HELP}`,
   async run(argv) {
     const options = {
       at: { type: 'string' },
@@ -35,6 +43,7 @@ ${WHO_HELP}`,
       'base-revision': { type: 'string' },
       'base-current': { type: 'boolean' },
       ...WHO_OPTIONS,
+      ...WAIT_OPTIONS,
     } as const;
     const { values, positionals } = parseCommand(argv, options, 'many');
     const changes: ConfigChange[] = [
@@ -53,20 +62,22 @@ ${WHO_HELP}`,
         ? undefined
         : parseRevision(values['base-revision'], '--base-revision');
     const settings = connectionSettings(values);
-    const scheduled = await withScheduler(settings, async (scheduler) => {
+    const timeoutMs = parseWaitTimeout(values);
+    const { scheduled, applied } = await withScheduler(settings, async (scheduler) => {
       const baseRevision = values['base-current'] ? (await scheduler.current()).revision : base;
-      return scheduler.schedule(input, {
+      const scheduled = await scheduler.schedule(input, {
         ...when,
         id: values.id,
         ...who(values),
         ...timeBox,
         ...(baseRevision === undefined ? {} : { baseRevision }),
       });
+      const applied = values.wait ? await waitForInstances(scheduler, scheduled, timeoutMs) : undefined;
+      return { scheduled, applied };
     });
-    print(
-      values.json,
-      scheduled,
-      () => `scheduled ${scheduled.id} (seq ${scheduled.seq}) for ${time(scheduled.effectiveAt)}`,
+    const text = `scheduled ${scheduled.id} (seq ${scheduled.seq}) for ${time(scheduled.effectiveAt)}`;
+    print(values.json, applied ? { ...scheduled, applied } : scheduled, () =>
+      applied ? `${text}\n${describeReport(applied)}` : text,
     );
   },
 };
