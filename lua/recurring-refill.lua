@@ -1,9 +1,11 @@
 --[[ recurring-refill: give a recurring definition more precomputed occurrence times (the client computes
   them: Lua has no time-zone database) and, when none is pending, schedule the next occurrence.
   KEYS: the hotconf keys (includes/keys.lua); uses recurring, due, items, seq, history.
-  ARGV[1] recurring id, ARGV[2] occurrence times (epoch ms, ascending, comma-separated), ARGV[3] wake channel
+  ARGV[1] recurring id, ARGV[2] occurrence times (epoch ms, ascending, comma-separated; '' keeps those it
+  has), ARGV[3] wake channel
   Returns the id of the pending occurrence, '' when none, or false when the definition is gone.
-  Times at or before the pending occurrence are dropped, so a refill never schedules one twice.
+  Times at or before the pending occurrence are dropped, so a refill never schedules one twice. An
+  occurrence cancelled by itself is replaced by the next one after now.
 ]]
 -- @include "keys"
 -- @include "time"
@@ -20,12 +22,16 @@ if not definition then
   return false
 end
 local now = serverNowMs()
+-- An occurrence cancelled on its own (cancel(id)) left the chain without a pending one: go on from now.
+if definition.current and not redis.call('ZSCORE', dueKey, definition.current) then
+  definition.current = nil
+end
 local after = now
 if definition.current then
   after = math.max(after, tonumber(string.match(definition.current, ':(%d+)$')))
 end
 local times = {}
-for text in string.gmatch(ARGV[2], '%d+') do
+for text in string.gmatch(ARGV[2] ~= '' and ARGV[2] or definition.times or '', '%d+') do
   if tonumber(text) > after then
     times[#times + 1] = text
   end

@@ -10,7 +10,7 @@ export const PRECOMPUTED_OCCURRENCES = 100;
 /**
  * Keeps every recurring definition supplied with precomputed occurrence times (the claim, in Lua,
  * cannot compute them: it has no time-zone database) and schedules the next occurrence of one that
- * ran out. Safe to run in any number of schedulers at once: the refill script drops times at or
+ * ran out, or whose pending occurrence was cancelled by itself. Safe to run in any number of schedulers at once: the refill script drops times at or
  * before the pending occurrence and schedules only when none is pending.
  */
 export async function refillRecurring(redis: RedisClient, keys: HotconfKeys, onlyId?: string): Promise<void> {
@@ -20,9 +20,10 @@ export async function refillRecurring(redis: RedisClient, keys: HotconfKeys, onl
   for (const [id, encoded] of Object.entries(definitions)) {
     if (encoded === null) continue;
     const definition = decodeRecurring(id, encoded);
-    if (definition.current !== undefined && definition.times.length >= PRECOMPUTED_OCCURRENCES / 2) continue;
-    // From now (this process's clock; the script drops any time not after the server's now).
-    const times = nextOccurrences(definition, Date.now() - 1_000, PRECOMPUTED_OCCURRENCES);
+    // Times from now (this process's clock; the script drops any not after the server's now), only when
+    // they run low; the script runs for every definition, to replace an occurrence cancelled by itself.
+    const low = definition.times.length < PRECOMPUTED_OCCURRENCES / 2;
+    const times = low ? nextOccurrences(definition, Date.now() - 1_000, PRECOMPUTED_OCCURRENCES) : [];
     await runScript(redis, 'recurringRefill', keys.all, [id, times.join(','), keys.wakeChannel]);
   }
 }

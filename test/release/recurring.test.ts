@@ -77,6 +77,26 @@ describe('recurring changes', () => {
     expect((await scheduler.pending()).filter((change) => change.id.startsWith('pulse:'))).toEqual([]);
   }, 30_000);
 
+  it('skips an occurrence cancelled by itself and goes on with the next one', async () => {
+    const { startScheduler } = deployment('recurring-cancel-one');
+    const scheduler = await startScheduler({ recurringRefillMs: 200 });
+    const { nextRunAt } = await scheduler.scheduleRecurring({
+      id: 'daily',
+      cron: '0 3 * * *',
+      change: { key: 'k', value: 1 },
+    });
+    expect(await scheduler.cancel(`daily:${nextRunAt}`)).toBe(true);
+    // The next refill (every 200 ms here) schedules the occurrence after the cancelled one.
+    const [pending] = await eventually(async () => {
+      const list = await scheduler.pending();
+      return list.length === 1 ? list : undefined;
+    });
+    const following = nextRunAt! + 86_400_000; // 03:00 UTC the day after
+    expect(pending).toMatchObject({ id: `daily:${following}`, effectiveAt: following });
+    expect((await scheduler.recurring())[0]?.nextRunAt).toBe(following);
+    await scheduler.cancelRecurring('daily');
+  });
+
   it('refuses a bad definition with E_INVALID_ARGUMENT and writes nothing', async () => {
     const { prefix } = deployment('recurring-bad');
     const redis = connectRedis(services.redis.url);
