@@ -24,6 +24,7 @@ local function addChange(key, _, seq, json)
 end
 
 local function readBatch(ids, stored, count)
+  local metaByTrailer = {}
   batch = { changeCount = 0, keys = {}, values = {}, id = {}, value = {}, at = {}, atText = {}, seq = {},
     changesAt = {}, metaAt = {}, meta = {}, first = {}, last = {} }
   for i = 1, count do
@@ -35,8 +36,15 @@ local function readBatch(ids, stored, count)
     eachChange(value, bar + 1, batch.at[i], addChange)
     batch.last[i], batch.seq[i] = batch.changeCount, batch.lastSeq
     batch.changesAt[i] = string.find(value, ';', bar + 1, true) + 1
-    local meta, metaAt = readReleaseMeta(value)
-    batch.meta[i], batch.metaAt[i] = meta or NO_META, metaAt
+    -- The change sets of one scheduler mostly carry the same facts: each distinct trailer is read once.
+    local metaAt = releaseMetaStart(value)
+    local trailer = metaAt and string.sub(value, metaAt)
+    local meta = trailer and metaByTrailer[trailer]
+    if trailer and not meta then
+      meta = readReleaseMeta(value)
+      metaByTrailer[trailer] = meta
+    end
+    batch.meta[i], batch.metaAt[i] = meta or NO_META, metaAt or #value + 1
   end
 end
 
