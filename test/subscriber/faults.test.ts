@@ -50,6 +50,9 @@ describe('faults', () => {
     });
     const first = subscribe('svc', { backupFile, backupDelayMs: 50 });
     await first.ready();
+    await expect
+      .poll(() => first.getAll(), { timeout: PATH_TIMEOUT_MS })
+      .toEqual({ limit: 10, mode: 'fast' });
     await first.close();
     expect(JSON.parse(await readFile(backupFile, 'utf8'))).toMatchObject({
       values: { limit: 10, mode: 'fast' },

@@ -107,6 +107,13 @@ export function useDeployments(services: TestServices): (label: string) => Deplo
   };
 }
 
+/** Waits until the snapshot holds these values: the claim applied them (they may not be published yet). */
+export async function untilInEffect(scheduler: Scheduler, values: Record<string, unknown>): Promise<void> {
+  await expect
+    .poll(async () => (await scheduler.current()).values, { timeout: PATH_TIMEOUT_MS })
+    .toMatchObject(values);
+}
+
 /** Errors a test that stops Redis or nsqd provokes: connections refused or lost, reads that failed. */
 export function isOutageError(error: Error): boolean {
   const code = (error as { code?: string }).code;
