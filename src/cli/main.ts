@@ -2,6 +2,8 @@
 import type { Command } from './command.js';
 import { cancel } from './commands/cancel.js';
 import { current } from './commands/current.js';
+import { dashboard } from './commands/dashboard.js';
+import { fleet } from './commands/fleet.js';
 import { pending } from './commands/pending.js';
 import { reschedule } from './commands/reschedule.js';
 import { schedule } from './commands/schedule.js';
@@ -21,6 +23,8 @@ const COMMANDS: readonly Command[] = [
   stats,
   watch,
   scheduler,
+  fleet,
+  dashboard,
 ];
 
 async function main(argv: string[]): Promise<void> {
