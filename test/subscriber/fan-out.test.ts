@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../src/index.js';
 import { useServices } from '../helpers/fixtures.js';
-import { nsqdHttp, topicStats } from '../../local-services/nsqd-http.js';
+import { nsqdHttp } from '../../local-services/nsqd-http.js';
 import { startNsqd } from '../../local-services/services.js';
 import { publishRaw } from '../helpers/nsq.js';
-import { PATH_TIMEOUT_MS, untilInEffect, useDeployments } from './fixtures.js';
+import { channelNames, envelopeBody, PATH_TIMEOUT_MS, untilInEffect, useDeployments } from './fixtures.js';
 import { startNsqdFront } from './nsqd-front.js';
 
 const services = useServices({ nsqd: true });
@@ -130,9 +130,6 @@ describe('every instance of every service', () => {
 });
 
 describe('its channel and its nsqds', () => {
-  const channelNames = async (httpAddress: string, topic: string): Promise<string[]> =>
-    ((await topicStats(httpAddress, topic))?.channels ?? []).map((channel) => channel.name);
-
   it('reads its own channel <service>.<instanceId>, and deletes it on close() at nsqdHttp, TCP port + 1 by default', async () => {
     const { topic, subscribe } = deployment('close');
     const front = await startNsqdFront(services.nsqd);
@@ -192,9 +189,13 @@ describe('its channel and its nsqds', () => {
       await publishRaw(
         services.nsqd.httpAddress,
         topic,
-        envelope('on-first', 1, [{ key: 'first', value: 1 }]),
+        envelopeBody('on-first', 1, 1, [{ key: 'first', value: 1 }]),
       );
-      await publishRaw(second.httpAddress, topic, envelope('on-second', 2, [{ key: 'second', value: 2 }]));
+      await publishRaw(
+        second.httpAddress,
+        topic,
+        envelopeBody('on-second', 2, 2, [{ key: 'second', value: 2 }]),
+      );
       await expect
         .poll(() => subscriber.getAll(), { timeout: PATH_TIMEOUT_MS })
         .toEqual({ first: 1, second: 2 });
@@ -219,11 +220,6 @@ describe('its channel and its nsqds', () => {
       .toEqual([3]);
   });
 });
-
-/** An envelope v1 as the scheduler publishes it, for publishing straight to the topic. */
-function envelope(id: string, seq: number, changes: unknown[]): string {
-  return JSON.stringify({ v: 1, id, seq, effectiveAt: seq, publishedAt: seq, changes });
-}
 
 /** The RDY count of each client of the channel: how many messages nsqd may have in flight to it. */
 async function readyCounts(httpAddress: string, topic: string, channel: string): Promise<number[]> {

@@ -1,9 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { topicStats } from '../../local-services/nsqd-http.js';
 import { useServices } from '../helpers/fixtures.js';
 import { publishRaw } from '../helpers/nsq.js';
-import { PATH_TIMEOUT_MS, useDeployments } from './fixtures.js';
+import { envelopeBody, PATH_TIMEOUT_MS, untilChannelExists, useDeployments } from './fixtures.js';
 
 const services = useServices({ nsqd: true });
 const deployment = useDeployments(services);
@@ -44,20 +43,10 @@ describe('the start-up buffer', () => {
     const { redis, readBegan, release } = connectionWithHeldFirstRead();
     const subscriber = subscribe('svc', { redis, startupBufferBytes: 1_000 });
     await readBegan;
-    await expect
-      .poll(
-        async () =>
-          ((await topicStats(services.nsqd.httpAddress, topic))?.channels ?? []).map(({ name }) => name),
-        { timeout: PATH_TIMEOUT_MS },
-      )
-      .toContain(subscriber.channel);
+    await untilChannelExists(services.nsqd.httpAddress, topic, subscriber.channel);
     for (let i = 0; i < 10; i++) {
       const changes = [{ key: `key-${i}`, value: 'x'.repeat(200) }];
-      await publishRaw(
-        services.nsqd.httpAddress,
-        topic,
-        JSON.stringify({ v: 1, id: `raw-${i}`, seq: i + 1, effectiveAt: i + 1, publishedAt: i + 1, changes }),
-      );
+      await publishRaw(services.nsqd.httpAddress, topic, envelopeBody(`raw-${i}`, i + 1, i + 1, changes));
     }
     await expect.poll(() => subscriber.stats.bufferDropped, { timeout: PATH_TIMEOUT_MS }).toBeGreaterThan(0);
 
