@@ -76,16 +76,27 @@ describe('every instance of every service', () => {
     const { startScheduler, subscribe } = deployment('no-gap');
     const scheduler = await startScheduler();
     const instances: ReturnType<typeof subscribe>[] = [];
+    const expected: Record<string, unknown> = {};
     for (let i = 0; i < 200; i++) {
       const key = `key-${i % 15}`;
-      if (i % 9 === 8) await scheduler.schedule({ key, deleted: true });
-      else await scheduler.schedule({ key, value: i });
-      // A reconcile would repair a gap 10 minutes later: only the start-up itself can get this right.
-      if (i % 40 === 10) instances.push(subscribe(`starter-${i}`, { reconcileMs: 600_000 }));
+      if (i % 9 === 8) {
+        await scheduler.schedule({ key, deleted: true });
+        delete expected[key];
+      } else {
+        await scheduler.schedule({ key, value: i });
+        expected[key] = i;
+      }
+      // A reconcile would repair a gap 10 minutes later, and a load after the subscription (waited for
+      // up to 10 s here) would too: only the start-up itself can get this right, with its one load.
+      if (i % 40 === 10) {
+        instances.push(subscribe(`starter-${i}`, { reconcileMs: 600_000, connectTimeoutMs: 10_000 }));
+      }
     }
-    const current = await scheduler.current();
+    await expect
+      .poll(async () => (await scheduler.current()).values, { timeout: PATH_TIMEOUT_MS })
+      .toEqual(expected);
     for (const instance of instances) {
-      await expect.poll(() => instance.getAll(), { timeout: PATH_TIMEOUT_MS }).toEqual(current.values);
+      await expect.poll(() => instance.getAll(), { timeout: PATH_TIMEOUT_MS }).toEqual(expected);
       expect(instance.stats.reloads).toBe(1);
     }
   });
