@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { Command } from './command.js';
+import { bridge } from './commands/bridge.js';
 import { cancel } from './commands/cancel.js';
 import { current } from './commands/current.js';
 import { dashboard } from './commands/dashboard.js';
@@ -25,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   scheduler,
   fleet,
   dashboard,
+  bridge,
 ];
 
 async function main(argv: string[]): Promise<void> {
