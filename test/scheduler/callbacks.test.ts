@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createScheduler, type Logger, type PublishedEvent } from 'hotconf';
+import { type Logger, type PublishedEvent } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { connectRedis, uniquePrefix } from '../helpers/redis.js';
+import { testScheduler } from './test-scheduler.js';
+import { uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true, private: true });
 
@@ -11,13 +12,7 @@ class ListenerBoom extends Error {}
 describe('user callbacks cannot stop the loop or skip an event', () => {
   it('a throwing published listener skips nothing: every listener sees every change of the batch', async () => {
     const prefix = uniquePrefix('throwing-published');
-    const topic = `${prefix}.changes`;
-    const scheduler = createScheduler({
-      redis: connectRedis(services.redis.url),
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
-    });
+    const scheduler = testScheduler(services, prefix);
     const seen: string[] = [];
     const errors: unknown[] = [];
     scheduler.on('published', () => {
@@ -59,11 +54,8 @@ describe('user callbacks cannot stop the loop or skip an event', () => {
         throw new Error('logger fails');
       },
     };
-    const scheduler = createScheduler({
+    const scheduler = testScheduler(services, prefix, {
       redis: services.redis.url,
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
       backoffMs: 50,
       maxBackoffMs: 200,
       logger: throwingLogger,

@@ -1,11 +1,12 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScheduler, type Envelope, type Scheduler } from 'hotconf';
+import { type Envelope, type Scheduler } from 'hotconf';
 import { startNsqd, type Nsqd } from '../../local-services/services.js';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { connectRedis, uniquePrefix } from '../helpers/redis.js';
+import { testScheduler } from './test-scheduler.js';
+import { uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices();
 let first: Nsqd;
@@ -19,14 +20,7 @@ afterAll(async () => {
 });
 
 function schedulerOn(nsqd: string[], prefix: string): Scheduler {
-  return createScheduler({
-    redis: connectRedis(services.redis.url),
-    nsqd,
-    topic: `${prefix}.changes`,
-    prefix,
-    backoffMs: 50,
-    maxBackoffMs: 200,
-  });
+  return testScheduler(services, prefix, { nsqd, backoffMs: 50, maxBackoffMs: 200 });
 }
 
 const idsOf = (messages: string[]): string[] => messages.map((body) => (JSON.parse(body) as Envelope).id);

@@ -2,9 +2,10 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createDelayQueue, createScheduler, type RequeuedEvent } from '../../src/index.js';
+import { createDelayQueue, createScheduler, type RequeuedEvent } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
+import { testScheduler } from './test-scheduler.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
 
@@ -16,14 +17,7 @@ describe('faults lose nothing', () => {
   it('keeps current() on time while nsqd is down and publishes every change once it is back', async () => {
     const prefix = uniquePrefix('nsqd-down');
     const topic = `${prefix}.changes`;
-    const scheduler = createScheduler({
-      redis: connectRedis(services.redis.url),
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
-      backoffMs: 100,
-      maxBackoffMs: 1_000,
-    });
+    const scheduler = testScheduler(services, prefix, { backoffMs: 100, maxBackoffMs: 1_000 });
     const requeued: RequeuedEvent[] = [];
     scheduler.on('requeued', (event) => requeued.push(event));
     scheduler.on('error', () => {}); // expected while nsqd is down
@@ -87,14 +81,7 @@ describe('faults lose nothing', () => {
     expect(deadline - killedAt).toBeLessThanOrEqual(leaseMs); // at most one lease after the kill
 
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-    const rescuer = createScheduler({
-      redis: connectRedis(services.redis.url),
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
-      leaseMs,
-      reapIntervalMs,
-    });
+    const rescuer = testScheduler(services, prefix, { leaseMs, reapIntervalMs });
     const publishedAt: number[] = [];
     rescuer.on('published', (event) => publishedAt.push(event.publishedAt));
     await rescuer.start();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createScheduler } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
+import { testScheduler } from './test-scheduler.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true, private: true });
@@ -11,11 +11,8 @@ describe('the scheduler through a Redis restart', () => {
     const prefix = uniquePrefix('redis-restart');
     const topic = `${prefix}.changes`;
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-    const scheduler = createScheduler({
+    const scheduler = testScheduler(services, prefix, {
       redis: services.redis.url,
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
       backoffMs: 50,
       maxBackoffMs: 200,
     });

@@ -1,16 +1,11 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createScheduler,
-  type Logger,
-  type RequeuedEvent,
-  type Scheduler,
-  type SchedulerOptions,
-} from 'hotconf';
+import { type Logger, type RequeuedEvent, type Scheduler, type SchedulerOptions } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { connectRedis, uniquePrefix } from '../helpers/redis.js';
+import { testScheduler } from './test-scheduler.js';
+import { uniquePrefix } from '../helpers/redis.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
 
 const services = useServices({ nsqd: true });
@@ -23,12 +18,7 @@ afterEach(async () => {
 });
 
 function scheduler(options: Partial<SchedulerOptions> & { prefix: string }): Scheduler {
-  const created = createScheduler({
-    redis: connectRedis(services.redis.url),
-    nsqd: services.nsqd.tcpAddress,
-    topic: `${options.prefix}.changes`,
-    ...options,
-  });
+  const created = testScheduler(services, options.prefix, options);
   running.push(created);
   return created;
 }
