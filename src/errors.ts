@@ -12,7 +12,13 @@ export type HotconfErrorCode =
   | 'E_TIMEOUT'
   | 'E_REDIS'
   | 'E_MALFORMED_MESSAGE'
-  | 'E_REJECTED';
+  | 'E_REJECTED'
+  /** The id names an item that was given up (dead): `retryDead()` or `purgeDead()` it first. */
+  | 'E_DEAD'
+  /** The prefix's keys are in a newer layout than this version of hotconf knows (src/redis/layout.ts). */
+  | 'E_LAYOUT'
+  /** The Redis server is older than 6.2 (hotconf's scripts need ZMSCORE). */
+  | 'E_REDIS_VERSION';
 
 /** The one error type hotconf throws on purpose. `code` is stable across versions. */
 export class HotconfError extends Error {

@@ -4,27 +4,35 @@ import ack from '../../lua/ack.lua';
 import cancel from '../../lua/cancel.lua';
 import claimChanges from '../../lua/claim-changes.lua';
 import claim from '../../lua/claim.lua';
+import dead from '../../lua/dead.lua';
 import extend from '../../lua/extend.lua';
 import changeSet from '../../lua/includes/change-set.lua';
 import claimDue from '../../lua/includes/claim-due.lua';
 import itemsReply from '../../lua/includes/items-reply.lua';
 import keys from '../../lua/includes/keys.lua';
+import layout from '../../lua/includes/layout.lua';
 import leases from '../../lua/includes/leases.lua';
+import retention from '../../lua/includes/retention.lua';
 import snapshot from '../../lua/includes/snapshot.lua';
 import time from '../../lua/includes/time.lua';
 import wake from '../../lua/includes/wake.lua';
 import peek from '../../lua/peek.lua';
+import purgeDead from '../../lua/purge-dead.lua';
 import reap from '../../lua/reap.lua';
 import requeue from '../../lua/requeue.lua';
 import reschedule from '../../lua/reschedule.lua';
+import retryDead from '../../lua/retry-dead.lua';
 import schedule from '../../lua/schedule.lua';
 import stats from '../../lua/stats.lua';
+import upgradeLayout from '../../lua/upgrade-layout.lua';
 
 const INCLUDES: Record<string, string> = {
   keys,
+  layout,
   time,
   wake,
   leases,
+  retention,
   'items-reply': itemsReply,
   'claim-due': claimDue,
   'change-set': changeSet,
@@ -43,6 +51,10 @@ const SCRIPTS = {
   reschedule,
   peek,
   stats,
+  dead,
+  retryDead,
+  purgeDead,
+  upgradeLayout,
 };
 
 export type ScriptName = keyof typeof SCRIPTS;

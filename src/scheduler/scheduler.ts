@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { decodeChangeSet, encodeChangeSet } from '../config/change-set-codec.js';
+import { decodeChangeSet, encodeChanges, seqOfChangeSet } from '../config/change-set-codec.js';
 import { normalizeChanges, type ChangeSetInput } from '../config/changes.js';
 import { maxEnvelopeBytes } from '../config/envelope.js';
 import { readSnapshot } from '../config/snapshot.js';
@@ -13,7 +13,8 @@ import { NsqPublisher } from '../nsq/publisher.js';
 import { DelayQueue } from '../queue/delay-queue.js';
 import { legacyPublishing, type LegacyPublishing } from '../recipe/legacy-publishing.js';
 import { generateId } from '../queue/generate-id.js';
-import { assertId, resolveWhen, type When } from '../queue/validate.js';
+import type { DeadItem } from '../queue/types.js';
+import { assertId, assertOptionalObject, resolveWhen, type When } from '../queue/validate.js';
 import { ClaimLoop } from './claim-loop.js';
 import { notifyListeners } from './notify-listeners.js';
 import { resolveSchedulerOptions, type ResolvedSchedulerOptions } from './options.js';
@@ -25,6 +26,7 @@ import type {
   ScheduleOptions,
   SchedulerEvents,
   SchedulerOptions,
+  SchedulerStats,
 } from './types.js';
 import { WakeListener } from './wake-listener.js';
 
@@ -74,16 +76,23 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       // Size is checked on the whole envelope in schedule(); the queue need not check it again.
       maxPayloadBytes: Number.MAX_SAFE_INTEGER,
       claimScript: 'claimChanges',
+      logger: this.logger,
+      ...(options.idRetentionMs === undefined ? {} : { idRetentionMs: options.idRetentionMs }),
     });
   }
 
-  /** Schedules a change or change set. `at` in the past means now. Retry-safe with a stable `id`. */
-  async schedule(change: ChangeSetInput, options: ScheduleOptions = {}): Promise<ScheduledChange> {
+  /**
+   * Schedules a change or change set. `at` in the past means now. Retry-safe with a stable `id`: within
+   * `idRetentionMs` a repeated id returns the original `{ id, seq, effectiveAt }` and changes nothing,
+   * whatever became of it (pending, being published, in effect, cancelled); a dead id gives E_DEAD.
+   */
+  async schedule(change: ChangeSetInput, options?: ScheduleOptions): Promise<ScheduledChange> {
     this.assertOpen();
     const changes = normalizeChanges(change, this.maxKeyBytes);
-    const id = options.id ?? generateId();
+    const { id: givenId, at, delayMs } = assertOptionalObject(options, 'schedule options') ?? {};
+    const id = givenId ?? generateId();
     assertId(id);
-    resolveWhen(options); // validates before anything is written
+    resolveWhen({ at, delayMs }); // validates before anything is written
     const size = maxEnvelopeBytes(id, changes);
     if (size > this.maxMessageBytes) {
       throw new HotconfError(
@@ -92,36 +101,37 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       );
     }
     this.legacy?.assertFits(changes, this.maxMessageBytes);
-    const seq = await this.queue.redis.incr(this.queue.keys.seq);
-    const payload = encodeChangeSet(seq, changes);
-    const stored = await this.queue.schedule({ id, payload, at: options.at, delayMs: options.delayMs });
-    // An id scheduled before keeps what it had (the seq just drawn is simply never used).
-    return { id, seq: decodeChangeSet(stored.payload).seq, effectiveAt: stored.runAt };
+    // The queue's schedule script draws the seq and prepends it; an id scheduled before keeps what it had.
+    const payload = encodeChanges(changes);
+    const stored = await this.queue.schedule({
+      ...(givenId === undefined ? {} : { id }),
+      payload,
+      at,
+      delayMs,
+    });
+    return { id: stored.id, seq: seqOfChangeSet(stored.payload), effectiveAt: stored.runAt };
   }
 
-  /** Removes a pending change. False when it is unknown, already published or being published. */
+  /** Removes a pending change. False when it is unknown, in effect (published or not) or dead. */
   async cancel(id: string): Promise<boolean> {
     this.assertOpen();
     return this.queue.cancel(id);
   }
 
-  /** Moves a pending change to a new time; E_NOT_PENDING when it was published or is being published. */
+  /** Moves a pending change to a new time; E_NOT_PENDING when it is in effect (published or not) or unknown. */
   async reschedule(id: string, when: When): Promise<ScheduledChange> {
     this.assertOpen();
     const moved = await this.queue.reschedule(id, when);
     if (moved === null) {
-      throw new HotconfError(
-        'E_NOT_PENDING',
-        `change ${id} is not pending (unknown, published or being published)`,
-      );
+      throw new HotconfError('E_NOT_PENDING', `change ${id} is not pending (unknown, in effect or dead)`);
     }
-    return { id, seq: decodeChangeSet(moved.payload).seq, effectiveAt: moved.runAt };
+    return { id, seq: seqOfChangeSet(moved.payload), effectiveAt: moved.runAt };
   }
 
-  /** Scheduled changes not yet claimed, earliest first. */
-  async pending({ limit = 100 }: { limit?: number } = {}): Promise<PendingChange[]> {
+  /** Scheduled changes that have not taken effect, earliest first. */
+  async pending(options?: { limit?: number }): Promise<PendingChange[]> {
     this.assertOpen();
-    const items = await this.queue.peek({ limit });
+    const items = await this.queue.peek(options);
     return items.map((item) => {
       const { seq, changes } = decodeChangeSet(item.payload);
       return {
@@ -144,10 +154,31 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return { revision, values };
   }
 
-  /** Queue counts: due, scheduled, processing, dead and the oldest due change's lag. */
-  async stats(): ReturnType<DelayQueue['stats']> {
+  /**
+   * Counts: due, scheduled, processing (being published), awaitingPublish (in effect, publish to be
+   * retried), dead, and the oldest due change's lag.
+   */
+  async stats(): Promise<SchedulerStats> {
     this.assertOpen();
-    return this.queue.stats();
+    return this.queue.counts();
+  }
+
+  /** Items given up on this prefix (ones the claim could not decode), with why. */
+  async dead(options?: { limit?: number }): Promise<DeadItem[]> {
+    this.assertOpen();
+    return this.queue.dead(options);
+  }
+
+  /** Makes dead items pending again, due now. Returns how many. */
+  async retryDead(ids: readonly string[]): Promise<number> {
+    this.assertOpen();
+    return this.queue.retryDead(ids);
+  }
+
+  /** Removes every dead item, freeing its id. Returns how many. */
+  async purgeDead(): Promise<number> {
+    this.assertOpen();
+    return this.queue.purgeDead();
   }
 
   /** The subscriber instances reporting now (src/fleet). */

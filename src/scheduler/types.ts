@@ -1,5 +1,6 @@
 import type { ChangeSetInput, ConfigChange } from '../config/changes.js';
 import type { Logger } from '../logger.js';
+import type { QueueCounts } from '../queue/delay-queue.js';
 import type { When } from '../queue/validate.js';
 import type { LegacyOptions } from '../recipe/legacy-publishing.js';
 import type { RedisOption } from '../redis/connection.js';
@@ -53,9 +54,14 @@ export interface SchedulerOptions {
   maxRefusedAttempts?: number;
   /** pino-compatible logger; silent by default. */
   logger?: Logger;
+  /** How long a given id is remembered after its change finished, so repeating it changes nothing. Default 7 days. */
+  idRetentionMs?: number;
   /** Also publish every change as the recipe's `{"key","value"}` body to this topic (src/recipe). */
   legacy?: LegacyOptions;
 }
+
+/** Scheduler counts; `awaitingPublish`: change sets in effect whose publish is to be retried. */
+export type SchedulerStats = QueueCounts;
 
 export interface ScheduleOptions extends When {
   /** Stable id, so a retried schedule is harmless; generated when absent. */
