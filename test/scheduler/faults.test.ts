@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createDelayQueue, createScheduler, type RequeuedEvent } from 'hotconf';
+import { createScheduler, type RequeuedEvent } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
 import { testScheduler } from './test-scheduler.js';
@@ -136,9 +136,17 @@ describe('stop()', () => {
     expect(errors.map((error) => error.message)).toEqual([
       expect.stringContaining('no acknowledgement within 1000 ms'),
     ]);
-    const queue = createDelayQueue({ redis, prefix });
-    // Given back without delay: due now, not held until a lease would have run out.
-    expect(await queue.stats()).toMatchObject({ due: 5, processing: 0, scheduled: 0 });
+    // Given back without delay: in effect already, so awaiting republish (not pending), from now on and not
+    // held until a lease would have run out.
+    const admin = createScheduler({ redis, topic, prefix });
+    expect(await admin.stats()).toMatchObject({ awaitingPublish: 5, due: 0, processing: 0 });
+    const [seconds, micros] = await redis.time();
+    const nowMs = Number(seconds) * 1000 + Number(micros) / 1000;
+    const republishAt = (await redis.zrange(`{${prefix}}:republish`, 0, -1, 'WITHSCORES')).filter(
+      (_, i) => i % 2 === 1,
+    );
+    expect(republishAt).toHaveLength(5);
+    for (const at of republishAt) expect(Number(at)).toBeLessThanOrEqual(nowMs);
     expect(await redis.ping()).toBe('PONG');
     await hungNsqd.close();
   });
