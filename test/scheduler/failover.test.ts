@@ -5,6 +5,7 @@ import { type Envelope, type Scheduler } from 'hotconf';
 import { startNsqd, type Nsqd } from '../../local-services/services.js';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
+import { expectErrors } from './expect-errors.js';
 import { testScheduler } from './test-scheduler.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -34,7 +35,8 @@ describe('a list of nsqd addresses', () => {
       collectMessages(second.tcpAddress, topic),
     ]);
     const scheduler = schedulerOn([first.tcpAddress, second.tcpAddress], prefix);
-    scheduler.on('error', () => {}); // the publish in flight when the first nsqd dies fails, then fails over
+    // The publish in flight when the first nsqd dies fails, then fails over.
+    const errors = expectErrors(scheduler, 'E_PUBLISH_FAILED');
     await scheduler.start();
 
     const before = await scheduler.schedule({ key: 'k', value: 1 });
@@ -46,6 +48,7 @@ describe('a list of nsqd addresses', () => {
     await onSecond.waitForCount(1, 15_000);
     expect(idsOf(onSecond.messages)).toEqual([after.id]);
     expect(await scheduler.stats()).toMatchObject({ due: 0, processing: 0 });
+    expect(errors.unexpected()).toEqual([]);
     await scheduler.stop();
     await Promise.all([onFirst.close(), onSecond.close()]);
     await first.start();

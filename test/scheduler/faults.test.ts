@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createScheduler, type RequeuedEvent } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
+import { expectErrors } from './expect-errors.js';
 import { testScheduler } from './test-scheduler.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
@@ -20,7 +21,7 @@ describe('faults lose nothing', () => {
     const scheduler = testScheduler(services, prefix, { backoffMs: 100, maxBackoffMs: 1_000 });
     const requeued: RequeuedEvent[] = [];
     scheduler.on('requeued', (event) => requeued.push(event));
-    scheduler.on('error', () => {}); // expected while nsqd is down
+    const errors = expectErrors(scheduler, 'E_PUBLISH_FAILED'); // expected while nsqd is down
     await scheduler.start();
 
     await services.nsqd.kill();
@@ -44,6 +45,8 @@ describe('faults lose nothing', () => {
     expect(new Set(received)).toEqual(ids);
     expect(await scheduler.stats()).toMatchObject({ due: 0, scheduled: 0, processing: 0, dead: 0 });
     expect((await scheduler.current()).values).toEqual(expected);
+    expect(errors.all.length).toBeGreaterThan(0);
+    expect(errors.unexpected()).toEqual([]);
     await consumer.close();
     await scheduler.stop();
   }, 40_000);

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { useServices } from '../helpers/fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';
+import { expectErrors } from './expect-errors.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
 import { testScheduler } from './test-scheduler.js';
 
@@ -21,7 +22,7 @@ describe('lease extension while Redis is down', () => {
       publishTimeoutMs: 10_000,
       stopTimeoutMs: 500,
     });
-    scheduler.on('error', () => {});
+    const errors = expectErrors(scheduler, 'E_REDIS');
     await scheduler.schedule({ key: 'k', value: 1 });
     await scheduler.start();
     await expect.poll(async () => (await scheduler.stats()).processing, { interval: 10 }).toBe(1);
@@ -30,6 +31,7 @@ describe('lease extension while Redis is down', () => {
     const { offlineQueue } = app as unknown as { offlineQueue: { length: number } };
     // At most: the loop's one command, one extend, and the ack of the publish that finished meanwhile.
     expect(offlineQueue.length).toBeLessThanOrEqual(3);
+    expect(errors.unexpected()).toEqual([]);
     await scheduler.stop();
     app.disconnect();
     await slow.close();
