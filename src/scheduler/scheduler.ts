@@ -19,6 +19,7 @@ import { ClaimLoop } from './claim-loop.js';
 import { notifyListeners } from './notify-listeners.js';
 import { resolveSchedulerOptions, type ResolvedSchedulerOptions } from './options.js';
 import { publishEnvelopes } from './publish-envelopes.js';
+import { settlesWithin } from './settles-within.js';
 import type {
   CurrentConfig,
   PendingChange,
@@ -308,23 +309,4 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
   return new Scheduler(options);
-}
-
-/** True when `promise` settled within `ms`; it is left running either way. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([
-      promise.then(
-        () => true,
-        () => true,
-      ),
-      timedOut,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
