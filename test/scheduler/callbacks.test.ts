@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { type Logger, type PublishedEvent } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
@@ -54,8 +55,12 @@ describe('user callbacks cannot stop the loop or skip an event', () => {
         throw new Error('logger fails');
       },
     };
+    // An app client that gives a command up after one reconnect, so the loop's commands fail soon after
+    // the kill (with ioredis' default of 20, a command in flight at the kill waits ~50 s).
+    const redis = new Redis(services.redis.url, { maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
     const scheduler = testScheduler(services, prefix, {
-      redis: services.redis.url,
+      redis,
       backoffMs: 50,
       maxBackoffMs: 200,
       logger: throwingLogger,
@@ -70,8 +75,8 @@ describe('user callbacks cannot stop the loop or skip an event', () => {
     await scheduler.start();
 
     await services.redis.kill();
-    // The claim fails once ioredis gives up retrying it (maxRetriesPerRequest), and the listener throws.
-    await expect.poll(() => errorsSeen, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(1);
+    // The loop's Redis calls fail (E_REDIS), and the listener throws on each.
+    await expect.poll(() => errorsSeen, { timeout: 20_000, interval: 20 }).toBeGreaterThanOrEqual(2);
     await services.redis.start();
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
     // The loop is still running: a change scheduled now is claimed and published by it.
@@ -81,5 +86,6 @@ describe('user callbacks cannot stop the loop or skip an event', () => {
     expect(logged.length).toBeGreaterThan(0); // the logger was called, and its throws were contained
     await consumer.close();
     await scheduler.stop();
+    redis.disconnect();
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
@@ -11,8 +12,12 @@ describe('the scheduler through a Redis restart', () => {
     const prefix = uniquePrefix('redis-restart');
     const topic = `${prefix}.changes`;
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
+    // Gives a command up after one reconnect: with ioredis' default (20), a command in flight at the kill
+    // would take ~50 s to fail.
+    const redis = new Redis(services.redis.url, { maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
     const scheduler = testScheduler(services, prefix, {
-      redis: services.redis.url,
+      redis,
       backoffMs: 50,
       maxBackoffMs: 200,
     });
@@ -36,5 +41,6 @@ describe('the scheduler through a Redis restart', () => {
     expect((await scheduler.current()).values).toEqual({ k: 3 });
     await consumer.close();
     await scheduler.stop();
+    redis.disconnect();
   }, 60_000);
 });
