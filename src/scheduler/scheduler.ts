@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { decodeChangeSet, encodeChanges, seqOfChangeSet } from '../config/change-set-codec.js';
-import { normalizeChanges, type ChangeSetInput } from '../config/changes.js';
+import { normalizeChanges, type ChangeSetInput, type NormalizedChange } from '../config/changes.js';
 import { maxEnvelopeBytes } from '../config/envelope.js';
 import { readSnapshot } from '../config/snapshot.js';
 import { HotconfError, invalidArgument } from '../errors.js';
@@ -23,6 +23,7 @@ import { settlesWithin } from './settles-within.js';
 import type {
   CurrentConfig,
   PendingChange,
+  RecipeIntake,
   ScheduledChange,
   ScheduleOptions,
   SchedulerEvents,
@@ -89,19 +90,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    */
   async schedule(change: ChangeSetInput, options?: ScheduleOptions): Promise<ScheduledChange> {
     this.assertOpen();
-    const changes = normalizeChanges(change, this.maxKeyBytes);
     const { id: givenId, at, delayMs } = assertOptionalObject(options, 'schedule options') ?? {};
     const id = givenId ?? generateId();
-    assertId(id);
-    resolveWhen({ at, delayMs }); // validates before anything is written
-    const size = maxEnvelopeBytes(id, changes);
-    if (size > this.maxMessageBytes) {
-      throw new HotconfError(
-        'E_PAYLOAD_TOO_LARGE',
-        `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
-      );
-    }
-    this.legacy?.assertFits(changes, this.maxMessageBytes);
+    const changes = this.checkChangeSet(change, id, { at, delayMs });
     // The queue's schedule script draws the seq and prepends it; an id scheduled before keeps what it had.
     const payload = encodeChanges(changes);
     const stored = await this.queue.schedule({
@@ -111,6 +102,31 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       delayMs,
     });
     return { id: stored.id, seq: seqOfChangeSet(stored.payload), effectiveAt: stored.runAt };
+  }
+
+  /**
+   * @internal For the recipe bridge (src/recipe/bridge.ts): the deployment's keys and the checks that
+   * schedule() makes, so that a bridged change is held to the same rules and sizes.
+   */
+  recipeIntake(): RecipeIntake {
+    this.assertOpen();
+    return { keys: this.queue.keys, check: (change, id, when) => this.checkChangeSet(change, id, when) };
+  }
+
+  /** Validates a change set before anything is written: E_INVALID_ARGUMENT, E_PAYLOAD_TOO_LARGE. */
+  private checkChangeSet(change: ChangeSetInput, id: string, when: When): NormalizedChange[] {
+    const changes = normalizeChanges(change, this.maxKeyBytes);
+    assertId(id);
+    resolveWhen(when);
+    const size = maxEnvelopeBytes(id, changes);
+    if (size > this.maxMessageBytes) {
+      throw new HotconfError(
+        'E_PAYLOAD_TOO_LARGE',
+        `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
+      );
+    }
+    this.legacy?.assertFits(changes, this.maxMessageBytes);
+    return changes;
   }
 
   /** Removes a pending change. False when it is unknown, in effect (published or not) or dead. */

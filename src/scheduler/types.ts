@@ -1,7 +1,8 @@
-import type { ChangeSetInput, ConfigChange } from '../config/changes.js';
+import type { ChangeSetInput, ConfigChange, NormalizedChange } from '../config/changes.js';
 import type { Logger } from '../logger.js';
 import type { QueueCounts } from '../queue/delay-queue.js';
 import type { When } from '../queue/validate.js';
+import type { HotconfKeys } from '../redis/keys.js';
 import type { LegacyOptions } from '../recipe/legacy-publishing.js';
 import type { RedisOption } from '../redis/connection.js';
 
@@ -116,3 +117,10 @@ export interface SchedulerEvents {
 }
 
 export type { ChangeSetInput };
+
+/** What the recipe bridge gets from its scheduler (Scheduler.recipeIntake). */
+export interface RecipeIntake {
+  keys: HotconfKeys;
+  /** schedule()'s checks (E_INVALID_ARGUMENT, E_PAYLOAD_TOO_LARGE): the change set, normalized. */
+  check(change: ChangeSetInput, id: string, when: When): NormalizedChange[];
+}

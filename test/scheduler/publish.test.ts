@@ -42,9 +42,7 @@ describe('the claim → publish → ack loop', () => {
       );
     }
 
-    await consumer.waitForCount(total, 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // a quiet period: a late duplicate shows
-    expect(consumer.messages).toHaveLength(total);
+    await consumer.waitForExactly(total, 30_000);
     const envelopes = consumer.messages.map((body) => JSON.parse(body) as Envelope);
     const ids = envelopes.map((envelope) => envelope.id);
     expect(new Set(ids).size).toBe(total);
