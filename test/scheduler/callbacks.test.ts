@@ -4,7 +4,7 @@ import { type Logger, type PublishedEvent } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
 import { testScheduler } from './test-scheduler.js';
-import { uniquePrefix } from '../helpers/redis.js';
+import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true, private: true });
 
@@ -13,7 +13,8 @@ class ListenerBoom extends Error {}
 describe('user callbacks cannot stop the loop or skip an event', () => {
   it('a throwing published listener skips nothing: every listener sees every change of the batch', async () => {
     const prefix = uniquePrefix('throwing-published');
-    const scheduler = testScheduler(services, prefix);
+    const redis = connectRedis(services.redis.url);
+    const scheduler = testScheduler(services, prefix, { redis });
     const seen: string[] = [];
     const errors: unknown[] = [];
     scheduler.on('published', () => {
@@ -34,6 +35,7 @@ describe('user callbacks cannot stop the loop or skip an event', () => {
       expect((error as Error).cause).toBeInstanceOf(ListenerBoom);
     }
     await scheduler.stop();
+    redis.disconnect(); // the next test kills Redis: this connection would report it
   });
 
   it('a throwing error listener and a throwing logger do not end the loop while Redis is away', async () => {

@@ -3,7 +3,8 @@ import type { TestServices } from '../helpers/fixtures.js';
 import { connectRedis } from '../helpers/redis.js';
 
 /**
- * A scheduler on the test's services: its own Redis connection (closed after the file), the test's nsqd
+ * A scheduler on the test's services: its own Redis connection (closed after the file; its errors fail
+ * the test) unless `options.redis` is given, the test's nsqd
  * (when it has one), topic `<prefix>.changes`; `options` override any of it.
  */
 export function testScheduler(
@@ -12,10 +13,10 @@ export function testScheduler(
   options: Partial<SchedulerOptions> = {},
 ): Scheduler {
   return createScheduler({
-    redis: connectRedis(services.redis.url),
     nsqd: services.nsqd?.tcpAddress,
     topic: `${prefix}.changes`,
     prefix,
     ...options,
+    redis: options.redis ?? connectRedis(services.redis.url),
   });
 }
