@@ -49,6 +49,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly legacy: LegacyPublishing | undefined;
   private running: { loop: ClaimLoop; wake: WakeListener } | undefined;
   private stopped = false;
+  private stopping: Promise<void> | undefined;
 
   constructor(options: SchedulerOptions) {
     super();
@@ -269,8 +270,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    * Finishes the batches in flight (acked, or given back for another scheduler), then closes. Settles
    * within stopTimeoutMs even when Redis or nsqd hangs: what is still held then is left to its leases.
    */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
+  stop(): Promise<void> {
+    // A second call (SIGINT, then SIGTERM) waits for the same stop.
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.stopped = true;
     const closing = this.finishAndClose();
     closing.catch((error: unknown) => this.logger.error({ err: error }, 'hotconf: error while stopping'));
