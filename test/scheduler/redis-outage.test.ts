@@ -30,7 +30,8 @@ describe('the scheduler through a Redis restart', () => {
     await expect.poll(() => published, { timeout: 10_000, interval: 20 }).toEqual([before.id]);
 
     await services.redis.kill(); // the restarted server has an empty script cache (and no data: no persistence)
-    // The loop reports E_REDIS, not an ioredis error.
+    // The admin methods and the loop both say E_REDIS, not an ioredis error.
+    await expect(scheduler.schedule({ key: 'k', value: 2 })).rejects.toMatchObject({ code: 'E_REDIS' });
     await expect.poll(() => errors.length, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
     expect(errors.every((error) => error.code === 'E_REDIS')).toBe(true);
 
