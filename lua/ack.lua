@@ -1,16 +1,19 @@
---[[ ack: finish leased items whose token still matches; they and their payloads are removed.
-  KEYS: the hotconf keys (includes/keys.lua); uses processing, items, attempts.
-  ARGV: id1, token1, id2, token2, ...
-  Returns the number of items acked.
+--[[ ack: finish leased items whose token still matches: their leases and payloads are removed; a
+  caller-given id keeps a small record for ARGV[1] ms (includes/retention.lua).
+  KEYS: the hotconf keys (includes/keys.lua); uses processing, items, attempts, retained.
+  ARGV[1] id retention ms, ARGV[2] '1' when payloads are change sets (the record keeps the seq),
+  then id1, token1, id2, token2, ...
+  Returns the number of items acked (a pair given twice counts once).
 ]]
 -- @include "keys"
+-- @include "time"
 -- @include "leases"
+-- @include "retention"
 
-local ids, members = heldLeases(1)
+local ids, members = heldLeases(3)
 if #ids == 0 then
   return 0
 end
 redis.call('ZREM', processingKey, unpack(members))
-redis.call('HDEL', itemsKey, unpack(ids))
-redis.call('HDEL', attemptsKey, unpack(ids))
+finishItems(ids, serverNowMs(), tonumber(ARGV[1]), ARGV[2] == '1')
 return #ids

@@ -1,14 +1,16 @@
---[[ cancel: remove a pending (not leased) item and its payload.
-  KEYS: the hotconf keys (includes/keys.lua); uses due, items, attempts.
-  ARGV[1] id
-  Returns 1 when removed, 0 when the id is unknown, leased, dead or already done.
+--[[ cancel: remove a pending item (in due: not leased, not in effect, not dead) and its payload; a
+  caller-given id keeps a small record for ARGV[2] ms (includes/retention.lua).
+  KEYS: the hotconf keys (includes/keys.lua); uses due, items, attempts, retained, republish (wake).
+  ARGV[1] id, ARGV[2] id retention ms, ARGV[3] '1' when payloads are change sets
+  Returns 1 when removed, 0 when the id is unknown, leased, in effect, dead or already done.
 ]]
 -- @include "keys"
+-- @include "time"
+-- @include "retention"
 
 local id = ARGV[1]
 if redis.call('ZREM', dueKey, id) == 0 then
   return 0
 end
-redis.call('HDEL', itemsKey, id)
-redis.call('HDEL', attemptsKey, id)
+finishItems({ id }, serverNowMs(), tonumber(ARGV[2]), ARGV[3] == '1')
 return 1

@@ -1,9 +1,20 @@
---[[ claim-changes: the scheduler's claim. Leases due change sets exactly as claim does and, in the same
-  atomic step, applies them to the config snapshot, so the config is in effect on time even while NSQ
-  is down (publishing is the fast path, the snapshot is the truth).
-  KEYS: the hotconf keys (includes/keys.lua); uses all of them.
+--[[ claim-changes: the scheduler's claim. In one atomic step:
+  1. takes up to ARGV[1] due change sets (run time <= Redis TIME, or <= the greatest effectiveAt applied
+     when the clock is behind it: includes/time.lua claimClockMs) out of due, then fills the batch
+     with change sets awaiting republish whose next attempt is due (includes/claim-due.lua takeReady);
+  2. sends any it cannot decode (payload vanished, written by a plain queue or another version) to dead
+     with the reason in dead-reasons, and leases the rest for ARGV[2] ms under one fencing token
+     (includes/claim-due.lua leaseUsable, includes/change-set.lua changeSetProblem);
+  3. applies the change sets taken from due to the config snapshot (includes/snapshot.lua): from here on
+     they are in effect, never pending again; a failed publish or an expired lease sends them to
+     republish (includes/leases.lua giveBack) with their run time and seq, so their version is kept.
+     Change sets taken from republish are in effect already and are not applied again.
+  The config is in effect on time even while NSQ is down (publishing is the fast path, the snapshot is
+  the truth).
+  KEYS: the hotconf keys (includes/keys.lua); uses due, republish, processing, items, attempts, dead,
+        dead-reasons, claims, config, versions, rev, meta.
   ARGV[1] max items, ARGV[2] lease ms
-  Returns the reply of claim.
+  Returns the reply of claim (includes/claim-due.lua claimReply).
 ]]
 -- @include "keys"
 -- @include "time"
@@ -13,6 +24,24 @@
 -- @include "change-set"
 -- @include "snapshot"
 
-local now, token, ids, stored, attempts = claimDue(tonumber(ARGV[1]), tonumber(ARGV[2]))
-applyToSnapshot(stored)
-return claimReply(now, token, ids, stored, attempts)
+local max, leaseMs = tonumber(ARGV[1]), tonumber(ARGV[2])
+local now = claimClockMs()
+local ids = takeReady(dueKey, now, max)
+local fromDue = #ids
+for _, id in ipairs(takeReady(republishKey, now, max - fromDue)) do
+  ids[#ids + 1] = id
+end
+local token, leased, stored, attempts, deadIds = leaseUsable(now, leaseMs, ids, changeSetProblem)
+-- leaseUsable keeps the order taken, so the leased ids from due come first.
+local deadFromDue = 0
+local isDead = {}
+for _, id in ipairs(deadIds) do
+  isDead[id] = true
+end
+for i = 1, fromDue do
+  if isDead[ids[i]] then
+    deadFromDue = deadFromDue + 1
+  end
+end
+applyToSnapshot(stored, fromDue - deadFromDue)
+return claimReply(now, token, leased, stored, attempts, deadIds)

@@ -1,7 +1,10 @@
---[[ requeue: give back leased items whose token still matches, due again after ARGV[1] ms.
+--[[ requeue: give back leased items whose token still matches, to run again after ARGV[1] ms: into due
+  for a plain queue, into republish for the scheduler (ARGV[4] 'republish': the change sets are in
+  effect already; only their publish is retried, keeping their run time and seq).
   Counts a failed attempt; an item that used up ARGV[2] attempts (0 = unlimited) goes to dead.
-  KEYS: the hotconf keys (includes/keys.lua); uses due, processing, attempts, dead.
-  ARGV[1] delay ms, ARGV[2] max attempts, ARGV[3] wake channel, then id1, token1, id2, token2, ...
+  KEYS: the hotconf keys (includes/keys.lua); uses due, republish, processing, attempts, dead, dead-reasons.
+  ARGV[1] delay ms, ARGV[2] max attempts, ARGV[3] wake channel, ARGV[4] 'due' | 'republish',
+  then id1, token1, id2, token2, ...
   Returns the number of items requeued (dead ones included).
 ]]
 -- @include "keys"
@@ -9,12 +12,12 @@
 -- @include "wake"
 -- @include "leases"
 
-local ids, members = heldLeases(4)
+local ids, members = heldLeases(5)
 if #ids == 0 then
   return 0
 end
 local now = serverNowMs()
 local previousEarliest = earliestRunAt()
-returnToDue(ids, members, now + tonumber(ARGV[1]), now, tonumber(ARGV[2]))
+giveBack(ids, members, giveBackKey(ARGV[4]), now + tonumber(ARGV[1]), now, tonumber(ARGV[2]))
 wakeIfEarlier(ARGV[3], previousEarliest)
 return #ids

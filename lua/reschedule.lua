@@ -1,5 +1,5 @@
---[[ reschedule: move a pending (not leased) item to a new run time.
-  KEYS: the hotconf keys (includes/keys.lua); uses due, items.
+--[[ reschedule: move a pending item (in due: not leased, not in effect, not dead) to a new run time.
+  KEYS: the hotconf keys (includes/keys.lua); uses due, items, meta (appliedAt), republish (wake).
   ARGV[1] id, ARGV[2] 'at' | 'delay', ARGV[3] ms (as in schedule), ARGV[4] wake channel
   Returns the new "<runAt>|<payload>", or false when the item is not pending.
 ]]
@@ -13,7 +13,7 @@ if not redis.call('ZSCORE', dueKey, id) then
 end
 local runAt = resolveRunAt(ARGV[2], ARGV[3], serverNowMs())
 local previous = redis.call('HGET', itemsKey, id)
-local stored = runAt .. string.sub(previous, (string.find(previous, '|', 1, true)))
+local stored = formatMs(runAt) .. string.sub(previous, (string.find(previous, '|', 1, true)))
 local previousEarliest = earliestRunAt()
 redis.call('ZADD', dueKey, runAt, id)
 redis.call('HSET', itemsKey, id, stored)

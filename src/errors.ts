@@ -5,10 +5,20 @@ export type HotconfErrorCode =
   | 'E_CLOSED'
   | 'E_NOT_PENDING'
   | 'E_PUBLISH_FAILED'
+  | 'E_PUBLISH_REFUSED'
+  | 'E_UNPUBLISHABLE'
+  | 'E_LISTENER_FAILED'
+  | 'E_LEASE_LOST'
   | 'E_TIMEOUT'
   | 'E_REDIS'
   | 'E_MALFORMED_MESSAGE'
   | 'E_REJECTED'
+  /** The id names an item that was given up (dead): `retryDead()` or `purgeDead()` it first. */
+  | 'E_DEAD'
+  /** The prefix's keys are in a newer layout than this version of hotconf knows (src/redis/layout.ts). */
+  | 'E_LAYOUT'
+  /** The Redis server is older than 6.2 (hotconf's scripts need ZMSCORE). */
+  | 'E_REDIS_VERSION'
   // The dashboard's: no or a wrong token, a mutation on a read-only dashboard, a feature this version lacks.
   | 'E_UNAUTHORIZED'
   | 'E_READ_ONLY'

@@ -1,9 +1,10 @@
 export { HotconfError, type HotconfErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
-export { createDelayQueue, DelayQueue, MAX_BATCH } from './queue/delay-queue.js';
+export { createDelayQueue, DelayQueue, MAX_BATCH, type QueueCounts } from './queue/delay-queue.js';
 export type {
   ClaimedItem,
   ClaimResult,
+  DeadItem,
   DelayQueueOptions,
   LeaseRef,
   PendingItem,
@@ -11,10 +12,11 @@ export type {
   ScheduledItem,
   ScheduleInput,
 } from './queue/types.js';
-export type { When } from './queue/validate.js';
+export { MAX_DELAY_MS, MAX_TIME_MS, type When } from './queue/validate.js';
 export { createScheduler, Scheduler } from './scheduler/scheduler.js';
 export type {
   CurrentConfig,
+  LostEvent,
   PendingChange,
   PublishedEvent,
   RequeuedEvent,
@@ -22,6 +24,7 @@ export type {
   ScheduleOptions,
   SchedulerEvents,
   SchedulerOptions,
+  SchedulerStats,
 } from './scheduler/types.js';
 export type { ChangeSetInput, ConfigChange } from './config/changes.js';
 export type { Envelope, EnvelopeChange } from './config/envelope.js';
@@ -48,3 +51,12 @@ export type {
   MissingInstance,
   WaitForAppliedOptions,
 } from './fleet/types.js';
+export { createRecipeBridge, RecipeBridge } from './recipe/bridge.js';
+export type {
+  BridgeMovedEvent,
+  DeadMember,
+  RecipeBridgeEvents,
+  RecipeBridgeOptions,
+} from './recipe/types.js';
+export type { LegacyOptions } from './recipe/legacy-publishing.js';
+export type { ScoreUnit } from './recipe/score-unit.js';

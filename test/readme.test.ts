@@ -26,10 +26,15 @@ it('has TypeScript examples that compile against the built package', async () =>
     };
     await writeFile(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    const result = await promisify(execFile)(process.execPath, [tsc, '-p', dir]).catch(
-      (error: { stdout: string }) => ({ stdout: error.stdout }),
+    // A failed tsc rejects with its exit code; a config error, say, prints to stderr and not stdout.
+    const result = await promisify(execFile)(process.execPath, [tsc, '-p', dir]).then(
+      ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        output: error.stdout + error.stderr,
+      }),
     );
-    expect(result.stdout).toBe('');
+    expect(result).toEqual({ code: 0, output: '' });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

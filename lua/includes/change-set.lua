@@ -27,3 +27,43 @@ local function eachChange(encoded, pos, effectiveAt, visit)
     end
   end
 end
+
+-- Why a stored value is not "<runAt>|" and a well-formed change set (every length in bounds, nothing
+-- left over), or nil when it is one. A claim must never fail half way on an item it cannot read.
+local function changeSetProblem(stored)
+  if not stored then
+    return 'payload vanished'
+  end
+  local _, bar = string.find(stored, '^%d+|')
+  if not bar then
+    return 'not a hotconf stored item'
+  end
+  local _, seqEnd = string.find(stored, '^%d+;', bar + 1)
+  local _, countEnd, count = string.find(stored, '^(%d+);', (seqEnd or #stored) + 1)
+  if not seqEnd or not countEnd or tonumber(count) < 1 then
+    return 'not a hotconf change set'
+  end
+  local pos = countEnd + 1
+  for _ = 1, tonumber(count) do
+    local _, keyLengthEnd, keyBytes = string.find(stored, '^(%d+);', pos)
+    local keyEnd = keyLengthEnd and keyLengthEnd + tonumber(keyBytes)
+    if not keyEnd or keyBytes == '0' or keyEnd >= #stored then
+      return 'malformed change set (key)'
+    end
+    local _, valueLengthEnd, valueBytes = string.find(stored, '^(%d+);', keyEnd + 1)
+    if valueLengthEnd and valueBytes ~= '0' then
+      pos = valueLengthEnd + 1 + tonumber(valueBytes)
+    elseif string.sub(stored, keyEnd + 1, keyEnd + 2) == 'd;' then
+      pos = keyEnd + 3
+    else
+      return 'malformed change set (value)'
+    end
+    if pos > #stored + 1 then
+      return 'malformed change set (value)'
+    end
+  end
+  if pos ~= #stored + 1 then
+    return 'malformed change set (trailing bytes)'
+  end
+  return nil
+end

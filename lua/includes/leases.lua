@@ -3,11 +3,16 @@
 -- again under a new token names a member that no longer exists (fencing), with no token lookup.
 
 -- ARGV from position `first` on holds id/token pairs. Returns the ids whose lease that token still
--- holds, and their lease members.
+-- holds, and their lease members (a pair given twice counts once).
 local function heldLeases(first)
-  local members = {}
+  local members, pairIds, seen = {}, {}, {}
   for i = first, #ARGV, 2 do
-    members[#members + 1] = ARGV[i + 1] .. '|' .. ARGV[i]
+    local member = ARGV[i + 1] .. '|' .. ARGV[i]
+    if not seen[member] then
+      seen[member] = true
+      members[#members + 1] = member
+      pairIds[#pairIds + 1] = ARGV[i]
+    end
   end
   local ids, held = {}, {}
   if #members == 0 then
@@ -17,7 +22,7 @@ local function heldLeases(first)
   for i = 1, #members do
     -- A held lease has its deadline as a string; a missing one is false (ioredis-mock: a null userdata).
     if type(deadlines[i]) == 'string' then
-      ids[#ids + 1] = ARGV[first + 2 * (i - 1)]
+      ids[#ids + 1] = pairIds[i]
       held[#held + 1] = members[i]
     end
   end
@@ -29,31 +34,43 @@ local function leaseId(member)
   return string.sub(member, string.find(member, '|', 1, true) + 1)
 end
 
--- Ends the leases (`ids` and their `members`) and puts the items back in due at `runAt`, counting the
--- failed attempt. Ids that used up maxAttempts (0 = unlimited) go to dead instead. Returns how many died.
-local function returnToDue(ids, members, runAt, now, maxAttempts)
+-- Where items given back go: 'due' (a plain queue: pending again) or 'republish' (the scheduler: the
+-- change set is already in effect, only its publish is retried, with its version unchanged).
+local function giveBackKey(target)
+  if target == 'republish' then
+    return republishKey
+  end
+  return dueKey
+end
+
+-- Ends the leases (`ids` and their `members`) and puts the items in `targetKey` at `runAt`, counting
+-- the failed attempt. Ids that used up maxAttempts (0 = unlimited) go to dead instead, with the reason.
+-- Returns how many died.
+local function giveBack(ids, members, targetKey, runAt, now, maxAttempts)
   local counts = redis.call('HMGET', attemptsKey, unpack(ids))
-  local attemptArgs, dueArgs, deadArgs = {}, {}, {}
+  local attemptArgs, backArgs, deadArgs, reasonArgs = {}, {}, {}, {}
   for i, id in ipairs(ids) do
     local attempts = (tonumber(counts[i]) or 0) + 1
     attemptArgs[#attemptArgs + 1] = id
     attemptArgs[#attemptArgs + 1] = attempts
-    local target = dueArgs
-    local score = runAt
     if maxAttempts > 0 and attempts >= maxAttempts then
-      target = deadArgs
-      score = now
+      deadArgs[#deadArgs + 1] = now
+      deadArgs[#deadArgs + 1] = id
+      reasonArgs[#reasonArgs + 1] = id
+      reasonArgs[#reasonArgs + 1] = 'gave up after ' .. attempts .. ' attempts'
+    else
+      backArgs[#backArgs + 1] = runAt
+      backArgs[#backArgs + 1] = id
     end
-    target[#target + 1] = score
-    target[#target + 1] = id
   end
   redis.call('ZREM', processingKey, unpack(members))
   redis.call('HSET', attemptsKey, unpack(attemptArgs))
-  if #dueArgs > 0 then
-    redis.call('ZADD', dueKey, unpack(dueArgs))
+  if #backArgs > 0 then
+    redis.call('ZADD', targetKey, unpack(backArgs))
   end
   if #deadArgs > 0 then
     redis.call('ZADD', deadKey, unpack(deadArgs))
+    redis.call('HSET', deadReasonsKey, unpack(reasonArgs))
   end
   return #deadArgs / 2
 end

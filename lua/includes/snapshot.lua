@@ -25,11 +25,12 @@ local function callInSlices(command, key, args, width)
   return results
 end
 
--- Applies claimed change sets (stored values "<runAt>|<encoded change set>") to the snapshot.
--- Per key the greatest version wins, against the batch and against what the snapshot already holds,
--- so a late, older change never overwrites a newer one and re-applying a change set changes nothing.
--- The snapshot revision is incremented only when something changed.
-local function applyToSnapshot(stored)
+-- Applies the first `count` claimed change sets (stored values "<runAt>|<encoded change set>") to the
+-- snapshot. Per key the greatest version wins, against the batch and against what the snapshot already
+-- holds, so a late, older change never overwrites a newer one and re-applying a change set changes nothing.
+-- The snapshot revision is incremented only when something changed, and meta 'appliedAt' keeps the
+-- greatest effectiveAt applied (includes/time.lua clamps new changes to it).
+local function applyToSnapshot(stored, count)
   -- The winning version and value per key, in three maps rather than a table per key (a hot path).
   local winnerAt, winnerSeq, winnerValue, keys = {}, {}, {}, {}
   local function consider(key, effectiveAt, seq, value)
@@ -41,11 +42,10 @@ local function applyToSnapshot(stored)
       winnerAt[key], winnerSeq[key], winnerValue[key] = effectiveAt, seq, value
     end
   end
-  for _, value in ipairs(stored) do
-    local sep = value and string.find(value, '|', 1, true)
-    if sep then
-      eachChange(value, sep + 1, tonumber(string.sub(value, 1, sep - 1)), consider)
-    end
+  for i = 1, count do
+    local value = stored[i]
+    local sep = string.find(value, '|', 1, true)
+    eachChange(value, sep + 1, tonumber(string.sub(value, 1, sep - 1)), consider)
   end
   if #keys == 0 then
     return
@@ -53,10 +53,12 @@ local function applyToSnapshot(stored)
 
   local current = callInSlices('HMGET', versionsKey, keys, 1000)
   local versionArgs, setArgs, deletedKeys = {}, {}, {}
+  local latestAt = 0
   for i, key in ipairs(keys) do
     if isNewerThanStored(winnerAt[key], winnerSeq[key], current[i]) then
       versionArgs[#versionArgs + 1] = key
-      versionArgs[#versionArgs + 1] = winnerAt[key] .. ':' .. winnerSeq[key]
+      versionArgs[#versionArgs + 1] = formatMs(winnerAt[key]) .. ':' .. winnerSeq[key]
+      latestAt = math.max(latestAt, winnerAt[key])
       if winnerValue[key] then
         setArgs[#setArgs + 1] = key
         setArgs[#setArgs + 1] = winnerValue[key]
@@ -72,4 +74,7 @@ local function applyToSnapshot(stored)
   callInSlices('HSET', configKey, setArgs, 2000)
   callInSlices('HDEL', configKey, deletedKeys, 1000)
   redis.call('INCR', revisionKey)
+  if latestAt > (tonumber(redis.call('HGET', metaKey, 'appliedAt')) or 0) then
+    redis.call('HSET', metaKey, 'appliedAt', formatMs(latestAt))
+  end
 end

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { redactUrls } from '../redis/redact.js';
 import { UsageError } from './usage.js';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
@@ -66,7 +67,7 @@ const NSQD_ADDRESS = /^[^\s:/,]+:\d{1,5}$/;
 export function connectionSettings(values: CommonValues, env = process.env): ConnectionSettings {
   const redisUrl = values.redis ?? env.HOTCONF_REDIS_URL ?? 'redis://127.0.0.1:6379';
   if (!/^rediss?:\/\/\S+$/.test(redisUrl) || !URL.canParse(redisUrl)) {
-    throw new UsageError(`--redis must be a redis:// or rediss:// URL (got "${redisUrl}")`);
+    throw new UsageError(`--redis must be a redis:// or rediss:// URL (got "${redactUrls(redisUrl)}")`);
   }
   const nsqd = (values.nsqd ?? env.HOTCONF_NSQD ?? '127.0.0.1:4150').split(',').map((part) => part.trim());
   const badAddress = nsqd.find((address) => !NSQD_ADDRESS.test(address));

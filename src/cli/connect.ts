@@ -1,4 +1,5 @@
 import type { Scheduler } from '../index.js';
+import { redactUrls } from '../redis/redact.js';
 import type { ConnectionSettings } from './args.js';
 import { isHotconfError, loadLibrary } from './library.js';
 import { UsageError } from './usage.js';
@@ -31,7 +32,9 @@ export async function withScheduler<T>(
   );
   // Not disconnected when the connect failed: ioredis would keep the process alive for 2 s more.
   await redis.connect().catch((error: Error) => {
-    throw new Error(`cannot connect to Redis at ${settings.redisUrl}: ${(lastError ?? error).message}`);
+    throw new Error(
+      `cannot connect to Redis at ${redactUrls(settings.redisUrl)}: ${(lastError ?? error).message}`,
+    );
   });
   try {
     return await use(scheduler);

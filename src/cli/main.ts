@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { Command } from './command.js';
+import { bridge } from './commands/bridge.js';
 import { cancel } from './commands/cancel.js';
 import { current } from './commands/current.js';
 import { dashboard } from './commands/dashboard.js';
@@ -11,7 +12,7 @@ import { scheduler } from './commands/scheduler.js';
 import { stats } from './commands/stats.js';
 import { watch } from './commands/watch.js';
 import { isHotconfError } from './library.js';
-import { oneLine } from './output.js';
+import { forStderr } from './output.js';
 import { commandHelp, mainHelp, UsageError } from './usage.js';
 
 const COMMANDS: readonly Command[] = [
@@ -25,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   scheduler,
   fleet,
   dashboard,
+  bridge,
 ];
 
 async function main(argv: string[]): Promise<void> {
@@ -55,7 +57,7 @@ function fail(error: unknown): void {
     : error instanceof Error
       ? error.message
       : String(error);
-  process.stderr.write(`hotconf: ${oneLine(message)}\n`);
+  process.stderr.write(`hotconf: ${forStderr(message)}\n`);
   process.exitCode = error instanceof UsageError ? 2 : 1;
 }
 

@@ -5,14 +5,23 @@ import type { NormalizedChange } from './changes.js';
  *   "<seq>;<count>;" then per change "<keyBytes>;<key><valueBytes>;<value JSON>", or "<keyBytes>;<key>d;" for a delete.
  * Length-prefixed so the claim script applies values to the snapshot without parsing JSON (Redis's cjson
  * would round numbers and turn [] into {}).
+ * This encodes all but "<seq>;", which lua/schedule.lua prepends when it draws the seq.
  */
-export function encodeChangeSet(seq: number, changes: readonly NormalizedChange[]): string {
-  let encoded = `${seq};${changes.length};`;
+export function encodeChanges(changes: readonly NormalizedChange[]): string {
+  let encoded = `${changes.length};`;
   for (const { key, valueJson } of changes) {
     encoded += `${Buffer.byteLength(key)};${key}`;
     encoded += valueJson === null ? 'd;' : `${Buffer.byteLength(valueJson)};${valueJson}`;
   }
   return encoded;
+}
+
+/**
+ * The seq of a stored change set, or of the record a finished one leaves while its id is retained
+ * ("<seq>;", lua/includes/retention.lua).
+ */
+export function seqOfChangeSet(encoded: string): number {
+  return Number(encoded.slice(0, encoded.indexOf(';')));
 }
 
 export interface DecodedChangeSet {

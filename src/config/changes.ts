@@ -14,6 +14,9 @@ export interface NormalizedChange {
 
 export const DEFAULT_MAX_KEY_BYTES = 256;
 
+/** With the u flag a surrogate pair is one code point, so this matches only unpaired halves. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 /** Validates a change or change set and serialises its values; throws E_INVALID_ARGUMENT. */
 export function normalizeChanges(
   input: ChangeSetInput,
@@ -40,6 +43,10 @@ function normalizeChange(change: unknown, index: number, maxKeyBytes: number): N
   const { key } = change as { key?: unknown };
   if (typeof key !== 'string' || key.length === 0 || Buffer.byteLength(key) > maxKeyBytes) {
     throw invalidArgument(`change ${index}: key must be a non-empty string of at most ${maxKeyBytes} bytes`);
+  }
+  // A lone surrogate becomes U+FFFD in UTF-8: distinct keys would collapse into one in Redis.
+  if (LONE_SURROGATE.test(key)) {
+    throw invalidArgument(`change ${index}: key ${JSON.stringify(key)} is not well-formed Unicode`);
   }
   if ('deleted' in change && (change as { deleted: unknown }).deleted === true) {
     if ('value' in change) throw invalidArgument(`change "${key}": give either value or deleted, not both`);

@@ -1,10 +1,14 @@
-import { HotconfError } from '../errors.js';
+import { HotconfError, invalidArgument } from '../errors.js';
+import { silentLogger, type Logger } from '../logger.js';
 import { connectRedis, releaseRedis, type RedisClient, type RedisConnection } from '../redis/connection.js';
 import { hotconfKeys, type HotconfKeys } from '../redis/keys.js';
+import { ensureLayout } from '../redis/layout.js';
 import { runScript, type ScriptName } from '../redis/scripts.js';
-import { parseItemTriples, parseStoredItem } from './stored-item.js';
+import { checkRedisServer } from '../redis/server-check.js';
+import { parseClaimReply, parseDeadItems, parseItemTriples, parseStoredItem } from './stored-item.js';
 import type {
   ClaimResult,
+  DeadItem,
   DelayQueueOptions,
   LeaseRef,
   PendingItem,
@@ -15,6 +19,7 @@ import type {
 import {
   assertId,
   assertNonNegativeInteger,
+  assertOptionalObject,
   assertPayload,
   assertPositiveInteger,
   resolveWhen,
@@ -26,10 +31,21 @@ import { generateId } from './generate-id.js';
 export const MAX_BATCH = 1000;
 const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+const DEFAULT_ID_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** Internal: the scheduler claims with a script that also applies change sets to the snapshot. */
+/**
+ * Internal: the scheduler's queue holds change sets. Its schedule draws each one's seq (payloads are
+ * change sets without their "<seq>;", src/config/change-set-codec.ts), and its claim also applies them
+ * to the snapshot, so from then on they are in effect: given back (requeue, reap) they await
+ * republish, never pending again.
+ */
 export interface DelayQueueInternals {
   claimScript?: Extract<ScriptName, 'claim' | 'claimChanges'>;
+}
+
+/** Counts of a queue, with the scheduler's change sets in effect that await republish. */
+export interface QueueCounts extends QueueStats {
+  awaitingPublish: number;
 }
 
 /**
@@ -42,12 +58,16 @@ export class DelayQueue {
   readonly leaseMs: number;
   readonly maxAttempts: number;
   readonly maxPayloadBytes: number;
+  readonly idRetentionMs: number;
   private readonly connection: RedisConnection;
   private readonly claimScript: Extract<ScriptName, 'claim' | 'claimChanges'>;
+  /** Where given-back items go, and whether a finished id's record keeps the change set's seq. */
+  private readonly holdsChangeSets: boolean;
+  private readonly logger: Logger;
   private closed = false;
 
   constructor(options: DelayQueueOptions & DelayQueueInternals) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('options are required');
+    if (typeof options !== 'object' || options === null) throw invalidArgument('options are required');
     this.keys = hotconfKeys(options.prefix);
     this.leaseMs = assertPositiveInteger(options.leaseMs ?? DEFAULT_LEASE_MS, 'leaseMs');
     this.maxAttempts = assertNonNegativeInteger(options.maxAttempts ?? 0, 'maxAttempts');
@@ -55,7 +75,13 @@ export class DelayQueue {
       options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       'maxPayloadBytes',
     );
+    this.idRetentionMs = assertNonNegativeInteger(
+      options.idRetentionMs ?? DEFAULT_ID_RETENTION_MS,
+      'idRetentionMs',
+    );
     this.claimScript = options.claimScript ?? 'claim';
+    this.holdsChangeSets = this.claimScript === 'claimChanges';
+    this.logger = options.logger ?? silentLogger;
     this.connection = connectRedis(options.redis);
   }
 
@@ -64,8 +90,13 @@ export class DelayQueue {
     return this.connection.client;
   }
 
+  /**
+   * Stores an item. A repeated id (pending, leased, or finished within `idRetentionMs`) changes nothing
+   * and returns what is stored, with `created: false`; a dead id is refused with E_DEAD.
+   */
   async schedule(input: ScheduleInput): Promise<ScheduledItem> {
     this.assertOpen();
+    if (typeof input !== 'object' || input === null) throw invalidArgument('schedule needs { payload }');
     const id = input.id ?? generateId();
     assertId(id);
     assertPayload(input.payload, this.maxPayloadBytes);
@@ -76,30 +107,29 @@ export class DelayQueue {
       runTime.mode,
       runTime.ms,
       this.keys.wakeChannel,
-    ])) as [number, string];
+      input.id === undefined ? '0' : '1',
+      this.holdsChangeSets ? '1' : '0',
+    ])) as [number, string, string?];
+    if (reply[0] === 2) {
+      throw new HotconfError('E_DEAD', `id ${id} is dead (${reply[2]}): retryDead() or purgeDead() it first`);
+    }
     return { id, ...parseStoredItem(reply[1]), created: reply[0] === 1 };
   }
 
-  /** Leases up to `max` due items (1..1000) for `leaseMs`, in one round trip. */
-  async claim({ max = 1 }: { max?: number } = {}): Promise<ClaimResult> {
+  /**
+   * Leases up to `max` due items (1..1000) for `leaseMs`, in one round trip. Items it cannot use
+   * (payload vanished, not written by this queue) go to dead, listed in `dead`.
+   */
+  async claim(options?: { max?: number }): Promise<ClaimResult> {
     this.assertOpen();
+    const max = assertOptionalObject(options, 'claim options')?.max ?? 1;
     assertPositiveInteger(max, 'max', MAX_BATCH);
-    const reply = (await this.run(this.claimScript, [max, this.leaseMs])) as unknown[];
-    const nextRunAt = Number(reply[1]);
-    const token = String(reply[2]);
-    const items = parseItemTriples(reply, 3).map(({ id, runAt, payload, attempts }) => ({
-      id,
-      runAt,
-      payload,
-      attempt: attempts + 1,
-      token,
-    }));
-    return { items, nextRunAt: nextRunAt < 0 ? null : nextRunAt, now: Number(reply[0]) };
+    return parseClaimReply((await this.run(this.claimScript, [max, this.leaseMs])) as unknown[]);
   }
 
-  /** Finishes leased items whose token still matches. Returns how many were acked. */
+  /** Finishes leased items whose token still matches. Returns how many were acked (each once). */
   async ack(items: LeaseRef | readonly LeaseRef[]): Promise<number> {
-    return this.leaseOperation('ack', [], items);
+    return this.leaseOperation('ack', [this.idRetentionMs, this.holdsChangeSets ? '1' : '0'], items);
   }
 
   /** Pushes the lease deadline to now + `leaseMs` (default: the queue's). Returns how many matched. */
@@ -108,13 +138,17 @@ export class DelayQueue {
     return this.leaseOperation('extend', [leaseMs], items);
   }
 
-  /** Gives leased items back, due again after `delayMs`; counts a failed attempt. */
-  async requeue(
-    items: LeaseRef | readonly LeaseRef[],
-    { delayMs = 0 }: { delayMs?: number } = {},
-  ): Promise<number> {
-    const delay = resolveWhen({ delayMs });
-    return this.leaseOperation('requeue', [delay.ms, this.maxAttempts, this.keys.wakeChannel], items);
+  /**
+   * Gives leased items back, due again after `delayMs`; counts a failed attempt. (The scheduler's change
+   * sets, in effect already, go to republish instead of due.)
+   */
+  async requeue(items: LeaseRef | readonly LeaseRef[], options?: { delayMs?: number }): Promise<number> {
+    const delay = resolveWhen({ delayMs: assertOptionalObject(options, 'requeue options')?.delayMs ?? 0 });
+    return this.leaseOperation(
+      'requeue',
+      [delay.ms, this.maxAttempts, this.keys.wakeChannel, this.giveBackTo()],
+      items,
+    );
   }
 
   /** Hands items whose lease expired back to due (or to dead after maxAttempts). Returns how many. */
@@ -122,9 +156,12 @@ export class DelayQueue {
     this.assertOpen();
     let total = 0;
     for (;;) {
-      const [reaped] = (await this.run('reap', [this.maxAttempts, MAX_BATCH, this.keys.wakeChannel])) as [
-        number,
-      ];
+      const [reaped] = (await this.run('reap', [
+        this.maxAttempts,
+        MAX_BATCH,
+        this.keys.wakeChannel,
+        this.giveBackTo(),
+      ])) as [number];
       total += reaped;
       if (reaped < MAX_BATCH) return total;
     }
@@ -134,31 +171,79 @@ export class DelayQueue {
   async cancel(id: string): Promise<boolean> {
     this.assertOpen();
     assertId(id);
-    return (await this.run('cancel', [id])) === 1;
+    return (await this.run('cancel', [id, this.idRetentionMs, this.holdsChangeSets ? '1' : '0'])) === 1;
   }
 
   /** Moves a pending item to a new run time; null when it is not pending (unknown, leased or done). */
   async reschedule(id: string, when: When): Promise<{ id: string; runAt: number; payload: string } | null> {
     this.assertOpen();
     assertId(id);
-    const runTime = resolveWhen(when);
+    const runTime = resolveWhen(when, { required: true });
     const stored = await this.run('reschedule', [id, runTime.mode, runTime.ms, this.keys.wakeChannel]);
     return typeof stored === 'string' ? { id, ...parseStoredItem(stored) } : null;
   }
 
   /** The earliest pending items, due or not, without claiming them. */
-  async peek({ limit = 100 }: { limit?: number } = {}): Promise<PendingItem[]> {
+  async peek(options?: { limit?: number }): Promise<PendingItem[]> {
     this.assertOpen();
+    const limit = assertOptionalObject(options, 'peek options')?.limit ?? 100;
     assertPositiveInteger(limit, 'limit', MAX_BATCH);
     const reply = (await this.run('peek', [limit])) as unknown[];
     return parseItemTriples(reply, 0);
   }
 
-  async stats(): Promise<QueueStats> {
+  /** The items given up, earliest first, with why (up to `limit`, 1..1000). */
+  async dead(options?: { limit?: number }): Promise<DeadItem[]> {
     this.assertOpen();
-    const [due, scheduled, processing, dead, now, earliest] = (await this.run('stats', [])) as number[];
+    const limit = assertOptionalObject(options, 'dead options')?.limit ?? 100;
+    assertPositiveInteger(limit, 'limit', MAX_BATCH);
+    return parseDeadItems((await this.run('dead', [limit])) as unknown[]);
+  }
+
+  /** Makes dead items pending again, due now. Returns how many (ids not dead or without payload are skipped). */
+  async retryDead(ids: readonly string[]): Promise<number> {
+    this.assertOpen();
+    if (!Array.isArray(ids)) throw invalidArgument('retryDead needs an array of ids');
+    for (const id of ids) assertId(id);
+    let retried = 0;
+    for (let start = 0; start < ids.length; start += MAX_BATCH) {
+      const slice = ids.slice(start, start + MAX_BATCH);
+      retried += Number(await this.run('retryDead', [this.keys.wakeChannel, ...slice]));
+    }
+    return retried;
+  }
+
+  /** Removes every dead item (payload, reason, retained id), so its id can be used again. Returns how many. */
+  async purgeDead(): Promise<number> {
+    this.assertOpen();
+    let total = 0;
+    for (;;) {
+      const purged = Number(await this.run('purgeDead', [MAX_BATCH]));
+      total += purged;
+      if (purged < MAX_BATCH) return total;
+    }
+  }
+
+  async stats(): Promise<QueueStats> {
+    const { awaitingPublish: _, ...stats } = await this.counts();
+    return stats;
+  }
+
+  /** stats() and the count of change sets in effect awaiting republish (the scheduler's). */
+  async counts(): Promise<QueueCounts> {
+    this.assertOpen();
+    const [due, scheduled, processing, dead, now, earliest, awaitingPublish] = (
+      (await this.run('stats', [])) as unknown[]
+    ).map(Number) as number[];
     const oldestDueLagMs = due! > 0 ? now! - earliest! : 0;
-    return { due: due!, scheduled: scheduled!, processing: processing!, dead: dead!, oldestDueLagMs };
+    return {
+      due: due!,
+      scheduled: scheduled!,
+      processing: processing!,
+      dead: dead!,
+      oldestDueLagMs,
+      awaitingPublish: awaitingPublish!,
+    };
   }
 
   /** Stops accepting calls; closes the Redis connection only when the queue opened it from a URL. */
@@ -166,6 +251,10 @@ export class DelayQueue {
     if (this.closed) return;
     this.closed = true;
     await releaseRedis(this.connection);
+  }
+
+  private giveBackTo(): 'due' | 'republish' {
+    return this.holdsChangeSets ? 'republish' : 'due';
   }
 
   private async leaseOperation(
@@ -183,10 +272,15 @@ export class DelayQueue {
     return matched;
   }
 
+  /** Runs a script, after checking the server and the prefix's layout once per connection. */
   private async run(script: ScriptName, args: readonly (string | number)[]): Promise<unknown> {
+    const redis = this.connection.client;
     try {
-      return await runScript(this.connection.client, script, this.keys.all, args);
+      await checkRedisServer(redis, this.logger);
+      await ensureLayout(redis, this.keys);
+      return await runScript(redis, script, this.keys.all, args);
     } catch (error) {
+      if (error instanceof HotconfError) throw error;
       throw new HotconfError('E_REDIS', `Redis script ${script} failed: ${(error as Error).message}`, {
         cause: error,
       });
@@ -198,9 +292,10 @@ export class DelayQueue {
   }
 }
 
+/** Validated lease refs, each pair once (so ack([x, x]) counts 1, even across batches). */
 function toLeaseRefs(items: LeaseRef | readonly LeaseRef[]): LeaseRef[] {
   const list = Array.isArray(items) ? (items as readonly LeaseRef[]) : [items as LeaseRef];
-  return list.map((item, index) => {
+  const refs = list.map((item, index) => {
     if (typeof item !== 'object' || item === null) {
       throw new HotconfError('E_INVALID_ARGUMENT', `item ${index} must be an object with id and token`);
     }
@@ -210,6 +305,8 @@ function toLeaseRefs(items: LeaseRef | readonly LeaseRef[]): LeaseRef[] {
     }
     return { id: item.id, token: item.token };
   });
+  const unique = new Map(refs.map((ref) => [`${ref.token}|${ref.id}`, ref]));
+  return [...unique.values()];
 }
 
 export function createDelayQueue(options: DelayQueueOptions): DelayQueue {

@@ -1,3 +1,4 @@
+import type { Logger } from '../logger.js';
 import type { RedisOption } from '../redis/connection.js';
 import type { When } from './validate.js';
 
@@ -12,10 +13,20 @@ export interface DelayQueueOptions {
   maxAttempts?: number;
   /** Largest payload accepted by `schedule()`, in bytes. Default 1 MiB (NSQ's default max message). */
   maxPayloadBytes?: number;
+  /**
+   * How long an id given to `schedule()` is remembered after its item was acked or cancelled, so that
+   * scheduling it again changes nothing (ms). Default 7 days; 0 forgets it at once.
+   */
+  idRetentionMs?: number;
+  /** pino-compatible logger (a warning when Redis may evict keys); silent by default. */
+  logger?: Logger;
 }
 
 export interface ScheduleInput extends When {
-  /** Stable id; generated when absent. Scheduling an id that exists returns the stored item unchanged. */
+  /**
+   * Stable id; generated when absent. Scheduling an id that exists (pending, leased, or finished within
+   * `idRetentionMs`) returns the stored item unchanged; a dead id is refused with E_DEAD.
+   */
   id?: string;
   payload: string;
 }
@@ -24,7 +35,7 @@ export interface ScheduledItem {
   id: string;
   /** Epoch ms, by the Redis server clock. */
   runAt: number;
-  /** The stored payload: the existing one when `created` is false. */
+  /** The stored payload: the existing one when `created` is false ('' once that item finished). */
   payload: string;
   /** False when the id already existed (nothing was changed). */
   created: boolean;
@@ -49,6 +60,21 @@ export interface ClaimResult {
   nextRunAt: number | null;
   /** The Redis server time of the claim; sleep for `nextRunAt - now`, never by the local clock. */
   now: number;
+  /** Ids this claim found unusable (payload vanished, not written by this queue) and moved to dead. */
+  dead: string[];
+}
+
+export interface DeadItem {
+  id: string;
+  /** '' when the payload had vanished. */
+  payload: string;
+  runAt: number;
+  /** Failed attempts before it was given up. */
+  attempts: number;
+  /** When it was given up (epoch ms, Redis server clock). */
+  diedAt: number;
+  /** Why: attempts used up, payload vanished, not a stored item or change set, ... */
+  reason: string;
 }
 
 export interface PendingItem {

@@ -34,30 +34,50 @@ export function assertPayload(payload: unknown, maxBytes: number): asserts paylo
   }
 }
 
+/** An options argument: absent (undefined) or a plain object; `null`, numbers and strings are refused. */
+export function assertOptionalObject<T extends object>(value: T | undefined, what: string): T | undefined {
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw invalidArgument(`${what} must be an object (got ${value === null ? 'null' : typeof value})`);
+  }
+  return value;
+}
+
+/** The latest time accepted, 9999-12-31T23:59:59.999Z: beyond it dates stop being dates. */
+export const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** The longest delay accepted: 100 years. */
+export const MAX_DELAY_MS = 100 * 365.25 * 24 * 60 * 60 * 1000;
+
 /** When an item should run: either an absolute time or a delay from the Redis server's now. */
 export type RunTime = { mode: 'at'; ms: number } | { mode: 'delay'; ms: number };
 
 export interface When {
-  /** A Date or epoch milliseconds; in the past means now. */
+  /** A Date or epoch milliseconds, at most year 9999; in the past means now. */
   at?: Date | number;
-  /** Milliseconds from the Redis server's clock (not this process's). */
+  /** Milliseconds from the Redis server's clock (not this process's), at most 100 years. */
   delayMs?: number;
 }
 
-/** Neither `at` nor `delayMs` means now. */
-export function resolveWhen(when: When): RunTime {
-  const { at, delayMs } = when;
+/** Neither `at` nor `delayMs` means now, unless `required`. */
+export function resolveWhen(when: When | undefined, { required = false } = {}): RunTime {
+  const { at, delayMs } = assertOptionalObject(when, 'the time options') ?? {};
   if (at !== undefined && delayMs !== undefined) throw invalidArgument('give either at or delayMs, not both');
   if (at !== undefined) {
     const ms = at instanceof Date ? at.getTime() : at;
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-      throw invalidArgument(`at must be a valid Date or epoch milliseconds (got ${String(at)})`);
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) {
+      throw invalidArgument(
+        `at must be a valid Date or epoch milliseconds up to year 9999 (got ${String(at)})`,
+      );
     }
     return { mode: 'at', ms: Math.floor(ms) };
   }
-  if (delayMs === undefined) return { mode: 'delay', ms: 0 };
-  if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0) {
-    throw invalidArgument(`delayMs must be a finite number >= 0 (got ${String(delayMs)})`);
+  if (delayMs === undefined) {
+    if (required) throw invalidArgument('give a time: at or delayMs');
+    return { mode: 'delay', ms: 0 };
+  }
+  if (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0 || delayMs > MAX_DELAY_MS) {
+    throw invalidArgument(
+      `delayMs must be a number from 0 to ${MAX_DELAY_MS} (100 years) (got ${String(delayMs)})`,
+    );
   }
   return { mode: 'delay', ms: Math.ceil(delayMs) };
 }

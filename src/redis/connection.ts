@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type Cluster } from 'ioredis';
 import { invalidArgument } from '../errors.js';
+import { redactUrls, scrubCredentialErrors } from './redact.js';
 
 /** A single Redis or a Redis Cluster: every script touches one hash-tagged slot, so either works. */
 export type RedisClient = Redis | Cluster;
@@ -16,14 +17,37 @@ export interface RedisConnection {
 
 export function connectRedis(redis: RedisOption | undefined): RedisConnection {
   if (typeof redis === 'string') {
-    if (!/^rediss?:\/\//.test(redis)) throw invalidArgument(`redis must be a redis:// URL (got "${redis}")`);
-    const client = new Redis(redis);
+    if (!/^rediss?:\/\//.test(redis))
+      throw invalidArgument(`redis must be a redis:// URL (got "${redactUrls(redis)}")`);
+    const client = guarded(new Redis(redis));
     // Without a listener ioredis prints every failed reconnect; the commands that fail report the outage.
     client.on('error', () => {});
     return { client, owned: true };
   }
-  if (isRedisClient(redis)) return { client: redis, owned: false };
+  if (isRedisClient(redis)) return { client: guarded(redis), owned: false };
   throw invalidArgument('redis must be an ioredis Redis or Cluster instance, or a redis:// URL');
+}
+
+const guardedClients = new WeakSet<object>();
+
+/**
+ * Keeps passwords out of the errors of every connection hotconf uses on this client: a Redis's own,
+ * those of its duplicate() (the wake listener's) and, on a Cluster, each node's as it joins.
+ */
+function guarded<Client extends RedisClient>(client: Client): Client {
+  if (guardedClients.has(client)) return client;
+  guardedClients.add(client);
+  if ('nodes' in client && typeof client.nodes === 'function') {
+    for (const node of client.nodes()) guarded(node);
+    client.on('+node', (node: Redis) => guarded(node));
+    return client;
+  }
+  const redis = client as Redis;
+  // A duck-typed client (ioredis-mock) may not send through sendCommand: nothing to scrub then.
+  if (typeof redis.sendCommand === 'function') scrubCredentialErrors(redis);
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = (...args) => guarded(duplicate(...args));
+  return client;
 }
 
 // Duck-typed rather than `instanceof`: the app may carry its own copy of ioredis (or ioredis-mock).

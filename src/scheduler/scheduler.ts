@@ -1,36 +1,35 @@
 import { EventEmitter } from 'node:events';
-import { decodeChangeSet, encodeChangeSet } from '../config/change-set-codec.js';
-import { normalizeChanges, DEFAULT_MAX_KEY_BYTES, type ChangeSetInput } from '../config/changes.js';
+import { decodeChangeSet, encodeChanges, seqOfChangeSet } from '../config/change-set-codec.js';
+import { normalizeChanges, type ChangeSetInput, type NormalizedChange } from '../config/changes.js';
 import { maxEnvelopeBytes } from '../config/envelope.js';
 import { readSnapshot } from '../config/snapshot.js';
 import { HotconfError, invalidArgument } from '../errors.js';
 import { readFleet } from '../fleet/read-fleet.js';
 import type { AppliedReport, FleetInstance, FleetQuery, WaitForAppliedOptions } from '../fleet/types.js';
 import { waitForApplied } from '../fleet/wait-for-applied.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { guardLogger, silentLogger, type Logger } from '../logger.js';
 import { assertTopicName } from '../nsq/names.js';
 import { NsqPublisher } from '../nsq/publisher.js';
-import { DelayQueue, MAX_BATCH } from '../queue/delay-queue.js';
+import { DelayQueue } from '../queue/delay-queue.js';
+import { legacyPublishing, type LegacyPublishing } from '../recipe/legacy-publishing.js';
 import { generateId } from '../queue/generate-id.js';
-import {
-  assertId,
-  assertPositiveInteger,
-  assertNonNegativeInteger,
-  resolveWhen,
-  type When,
-} from '../queue/validate.js';
+import type { DeadItem } from '../queue/types.js';
+import { assertId, assertOptionalObject, resolveWhen, type When } from '../queue/validate.js';
 import { ClaimLoop } from './claim-loop.js';
+import { notifyListeners } from './notify-listeners.js';
+import { resolveSchedulerOptions, type ResolvedSchedulerOptions } from './options.js';
+import { publishEnvelopes } from './publish-envelopes.js';
 import type {
   CurrentConfig,
   PendingChange,
+  RecipeIntake,
   ScheduledChange,
   ScheduleOptions,
   SchedulerEvents,
   SchedulerOptions,
+  SchedulerStats,
 } from './types.js';
 import { WakeListener } from './wake-listener.js';
-
-const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /**
  * Schedules config changes and, once started, publishes each one to NSQ when it falls due.
@@ -40,11 +39,14 @@ const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly queue: DelayQueue;
   private readonly options: SchedulerOptions;
+  private readonly settings: ResolvedSchedulerOptions;
   private readonly logger: Logger;
-  private readonly batchSize: number;
   private readonly maxMessageBytes: number;
   private readonly maxKeyBytes: number;
-  private running: { loop: ClaimLoop; wake: WakeListener; publisher: NsqPublisher } | undefined;
+  /** Built with the scheduler, so a bad nsqd address is refused at once; it connects on its first publish. */
+  private readonly publisher: NsqPublisher | undefined;
+  private readonly legacy: LegacyPublishing | undefined;
+  private running: { loop: ClaimLoop; wake: WakeListener } | undefined;
   private stopped = false;
 
   constructor(options: SchedulerOptions) {
@@ -52,42 +54,69 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     if (typeof options !== 'object' || options === null) throw invalidArgument('options are required');
     assertTopicName(options.topic);
     this.options = options;
-    this.logger = options.logger ?? silentLogger;
-    this.batchSize = assertPositiveInteger(options.batchSize ?? 100, 'batchSize', MAX_BATCH);
-    this.maxMessageBytes = assertPositiveInteger(
-      options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-      'maxMessageBytes',
-    );
-    this.maxKeyBytes = assertPositiveInteger(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, 'maxKeyBytes');
-    for (const name of ['connectTimeoutMs', 'publishTimeoutMs'] as const) {
-      if (options[name] !== undefined) assertPositiveInteger(options[name], name);
-    }
-    for (const name of [
-      'maxInFlight',
-      'publishRetries',
-      'backoffMs',
-      'maxBackoffMs',
-      'reapIntervalMs',
-    ] as const) {
-      if (options[name] !== undefined) assertNonNegativeInteger(options[name], name);
-    }
+    this.settings = resolveSchedulerOptions(options);
+    this.maxMessageBytes = this.settings.maxMessageBytes;
+    this.maxKeyBytes = this.settings.maxKeyBytes;
+    // A logger that throws must not stop the loop it logs for.
+    this.logger = guardLogger(options.logger ?? silentLogger);
+    this.legacy = options.legacy === undefined ? undefined : legacyPublishing(options.legacy, options.topic);
+    this.publisher =
+      options.nsqd === undefined
+        ? undefined
+        : new NsqPublisher({
+            nsqd: options.nsqd,
+            logger: this.logger,
+            connectTimeoutMs: this.settings.connectTimeoutMs,
+            publishTimeoutMs: this.settings.publishTimeoutMs,
+            maxBodyBytes: this.settings.maxBodyBytes,
+          });
     this.queue = new DelayQueue({
       redis: options.redis,
       prefix: options.prefix,
-      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+      leaseMs: this.settings.leaseMs,
       // Size is checked on the whole envelope in schedule(); the queue need not check it again.
       maxPayloadBytes: Number.MAX_SAFE_INTEGER,
       claimScript: 'claimChanges',
+      logger: this.logger,
+      ...(options.idRetentionMs === undefined ? {} : { idRetentionMs: options.idRetentionMs }),
     });
   }
 
-  /** Schedules a change or change set. `at` in the past means now. Retry-safe with a stable `id`. */
-  async schedule(change: ChangeSetInput, options: ScheduleOptions = {}): Promise<ScheduledChange> {
+  /**
+   * Schedules a change or change set. `at` in the past means now. Retry-safe with a stable `id`: within
+   * `idRetentionMs` a repeated id returns the original `{ id, seq, effectiveAt }` and changes nothing,
+   * whatever became of it (pending, being published, in effect, cancelled); a dead id gives E_DEAD.
+   */
+  async schedule(change: ChangeSetInput, options?: ScheduleOptions): Promise<ScheduledChange> {
     this.assertOpen();
+    const { id: givenId, at, delayMs } = assertOptionalObject(options, 'schedule options') ?? {};
+    const id = givenId ?? generateId();
+    const changes = this.checkChangeSet(change, id, { at, delayMs });
+    // The queue's schedule script draws the seq and prepends it; an id scheduled before keeps what it had.
+    const payload = encodeChanges(changes);
+    const stored = await this.queue.schedule({
+      ...(givenId === undefined ? {} : { id }),
+      payload,
+      at,
+      delayMs,
+    });
+    return { id: stored.id, seq: seqOfChangeSet(stored.payload), effectiveAt: stored.runAt };
+  }
+
+  /**
+   * @internal For the recipe bridge (src/recipe/bridge.ts): the deployment's keys and the checks that
+   * schedule() makes, so that a bridged change is held to the same rules and sizes.
+   */
+  recipeIntake(): RecipeIntake {
+    this.assertOpen();
+    return { keys: this.queue.keys, check: (change, id, when) => this.checkChangeSet(change, id, when) };
+  }
+
+  /** Validates a change set before anything is written: E_INVALID_ARGUMENT, E_PAYLOAD_TOO_LARGE. */
+  private checkChangeSet(change: ChangeSetInput, id: string, when: When): NormalizedChange[] {
     const changes = normalizeChanges(change, this.maxKeyBytes);
-    const id = options.id ?? generateId();
     assertId(id);
-    resolveWhen(options); // validates before anything is written
+    resolveWhen(when);
     const size = maxEnvelopeBytes(id, changes);
     if (size > this.maxMessageBytes) {
       throw new HotconfError(
@@ -95,36 +124,30 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
       );
     }
-    const seq = await this.queue.redis.incr(this.queue.keys.seq);
-    const payload = encodeChangeSet(seq, changes);
-    const stored = await this.queue.schedule({ id, payload, at: options.at, delayMs: options.delayMs });
-    // An id scheduled before keeps what it had (the seq just drawn is simply never used).
-    return { id, seq: decodeChangeSet(stored.payload).seq, effectiveAt: stored.runAt };
+    this.legacy?.assertFits(changes, this.maxMessageBytes);
+    return changes;
   }
 
-  /** Removes a pending change. False when it is unknown, already published or being published. */
+  /** Removes a pending change. False when it is unknown, in effect (published or not) or dead. */
   async cancel(id: string): Promise<boolean> {
     this.assertOpen();
     return this.queue.cancel(id);
   }
 
-  /** Moves a pending change to a new time; E_NOT_PENDING when it was published or is being published. */
+  /** Moves a pending change to a new time; E_NOT_PENDING when it is in effect (published or not) or unknown. */
   async reschedule(id: string, when: When): Promise<ScheduledChange> {
     this.assertOpen();
     const moved = await this.queue.reschedule(id, when);
     if (moved === null) {
-      throw new HotconfError(
-        'E_NOT_PENDING',
-        `change ${id} is not pending (unknown, published or being published)`,
-      );
+      throw new HotconfError('E_NOT_PENDING', `change ${id} is not pending (unknown, in effect or dead)`);
     }
-    return { id, seq: decodeChangeSet(moved.payload).seq, effectiveAt: moved.runAt };
+    return { id, seq: seqOfChangeSet(moved.payload), effectiveAt: moved.runAt };
   }
 
-  /** Scheduled changes not yet claimed, earliest first. */
-  async pending({ limit = 100 }: { limit?: number } = {}): Promise<PendingChange[]> {
+  /** Scheduled changes that have not taken effect, earliest first. */
+  async pending(options?: { limit?: number }): Promise<PendingChange[]> {
     this.assertOpen();
-    const items = await this.queue.peek({ limit });
+    const items = await this.queue.peek(options);
     return items.map((item) => {
       const { seq, changes } = decodeChangeSet(item.payload);
       return {
@@ -147,10 +170,31 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return { revision, values };
   }
 
-  /** Queue counts: due, scheduled, processing, dead and the oldest due change's lag. */
-  async stats(): ReturnType<DelayQueue['stats']> {
+  /**
+   * Counts: due, scheduled, processing (being published), awaitingPublish (in effect, publish to be
+   * retried), dead, and the oldest due change's lag.
+   */
+  async stats(): Promise<SchedulerStats> {
     this.assertOpen();
-    return this.queue.stats();
+    return this.queue.counts();
+  }
+
+  /** Items given up on this prefix (ones the claim could not decode), with why. */
+  async dead(options?: { limit?: number }): Promise<DeadItem[]> {
+    this.assertOpen();
+    return this.queue.dead(options);
+  }
+
+  /** Makes dead items pending again, due now. Returns how many. */
+  async retryDead(ids: readonly string[]): Promise<number> {
+    this.assertOpen();
+    return this.queue.retryDead(ids);
+  }
+
+  /** Removes every dead item, freeing its id. Returns how many. */
+  async purgeDead(): Promise<number> {
+    this.assertOpen();
+    return this.queue.purgeDead();
   }
 
   /** The subscriber instances reporting now (src/fleet). */
@@ -169,47 +213,49 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   async start(): Promise<void> {
     this.assertOpen();
     if (this.running) return;
-    const { nsqd, connectTimeoutMs, publishTimeoutMs } = this.options;
-    if (nsqd === undefined) throw invalidArgument('start() needs the nsqd option');
-    const publisher = new NsqPublisher({
-      nsqd,
-      logger: this.logger,
-      ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
-      ...(publishTimeoutMs === undefined ? {} : { publishTimeoutMs }),
-    });
+    const { publisher, settings } = this;
+    if (publisher === undefined) throw invalidArgument('start() needs the nsqd option');
     const wake = new WakeListener(this.queue.redis, this.queue.keys.wakeChannel);
     const { topic } = this.options;
     const loop = new ClaimLoop({
       queue: this.queue,
       wake,
-      batchSize: this.batchSize,
-      maxInFlight: this.options.maxInFlight ?? 4,
-      reapIntervalMs: this.options.reapIntervalMs ?? Math.min(1000, Math.ceil(this.queue.leaseMs / 2)),
+      batchSize: settings.batchSize,
+      maxInFlight: settings.maxInFlight,
+      reapIntervalMs: settings.reapIntervalMs,
       dispatch: {
-        publish: (messages) => publisher.publish(topic, messages),
-        publishRetries: this.options.publishRetries ?? 2,
-        backoffMs: this.options.backoffMs ?? 200,
-        maxBackoffMs: this.options.maxBackoffMs ?? 30_000,
-        onPublished: (event) => this.emit('published', event),
+        publish: publishEnvelopes(publisher, topic, this.legacy),
+        publishRetries: settings.publishRetries,
+        backoffMs: settings.backoffMs,
+        maxBackoffMs: settings.maxBackoffMs,
+        maxRefusedAttempts: settings.maxRefusedAttempts,
+        onPublished: (event) => this.notify('published', event),
         onRequeued: (event) => {
           this.logger.warn(
             { ids: event.ids.length, delayMs: event.delayMs, err: event.error },
             'hotconf: batch requeued',
           );
-          this.emit('requeued', event);
+          this.notify('requeued', event);
+        },
+        onLost: (event) => {
+          this.logger.warn(
+            { ids: event.ids },
+            'hotconf: lease lost before the ack; another claim republishes',
+          );
+          this.notify('lost', event);
         },
         onError: (error) => this.reportError(error),
       },
     });
     // Set before the first await, so a stop() while Redis is slow to answer closes what this opened.
-    this.running = { loop, wake, publisher };
+    this.running = { loop, wake };
     try {
       await wake.start();
     } catch (error) {
       // After a stop() the failure is the stop's doing, and stop() has closed these already.
       if (!this.stopped) {
         this.running = undefined;
-        await Promise.all([wake.stop(), publisher.close()]);
+        await wake.stop();
         throw error;
       }
     }
@@ -218,24 +264,57 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.logger.info({ topic, prefix: this.options.prefix }, 'hotconf: scheduler started');
   }
 
-  /** Finishes the batches in flight (acked, or given back for another scheduler), then closes. */
+  /**
+   * Finishes the batches in flight (acked, or given back for another scheduler), then closes. Settles
+   * within stopTimeoutMs even when Redis or nsqd hangs: what is still held then is left to its leases.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.running) {
-      const { loop, wake, publisher } = this.running;
-      await loop.stop();
-      await wake.stop();
-      await publisher.close();
+    const closing = this.finishAndClose();
+    closing.catch((error: unknown) => this.logger.error({ err: error }, 'hotconf: error while stopping'));
+    if (!(await settlesWithin(closing, this.settings.stopTimeoutMs))) {
+      this.logger.warn(
+        { prefix: this.options.prefix, stopTimeoutMs: this.settings.stopTimeoutMs },
+        'hotconf: stop() gave up waiting for Redis or nsqd; leases still held will expire',
+      );
+      // Close without waiting: an owned Redis connection is dropped, which fails what still waits on it.
+      void this.running?.wake.stop();
+      void this.publisher?.close();
+      void this.queue.close();
     }
-    await this.queue.close();
     this.logger.info({ prefix: this.options.prefix }, 'hotconf: scheduler stopped');
+  }
+
+  private async finishAndClose(): Promise<void> {
+    if (this.running) {
+      await this.running.loop.stop();
+      await this.running.wake.stop();
+    }
+    await this.publisher?.close();
+    await this.queue.close();
+  }
+
+  /** Emits to each listener in turn; one that throws is reported and skips nothing. */
+  private notify<K extends keyof SchedulerEvents>(event: K, payload: SchedulerEvents[K][0]): void {
+    notifyListeners(this, event, payload, (error) => this.listenerFailed(event, error));
+  }
+
+  private listenerFailed(event: keyof SchedulerEvents, error: unknown): void {
+    const failure = new HotconfError(
+      'E_LISTENER_FAILED',
+      `a '${event}' listener threw: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+    this.logger.error({ err: failure }, 'hotconf: scheduler listener threw');
+    // An error listener that throws is only logged: reporting it to itself could loop.
+    if (event !== 'error') this.notify('error', failure);
   }
 
   // An 'error' event with no listener would throw and take the host process down: log it instead.
   private reportError(error: Error): void {
     this.logger.error({ err: error }, 'hotconf: scheduler error');
-    if (this.listenerCount('error') > 0) this.emit('error', error);
+    this.notify('error', error);
   }
 
   private assertOpen(): void {
@@ -245,4 +324,23 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
   return new Scheduler(options);
+}
+
+/** True when `promise` settled within `ms`; it is left running either way. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

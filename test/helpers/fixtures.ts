@@ -1,5 +1,6 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { closeAllRedis } from './redis.js';
+import { assertNoUnexpectedErrors } from './unexpected-errors.js';
 import { startNsqd, startRedisServer, type Nsqd, type RedisServer } from '../../local-services/services.js';
 
 export interface TestServices {
@@ -11,6 +12,7 @@ export interface TestServices {
 /**
  * Starts a redis-server (and an nsqd) before the file's tests and disposes of them, and of every
  * connection made with connectRedis, after. `private: true` for fault tests that stop or kill them.
+ * After each test, fails it if a fixture (connectRedis, collectMessages) had an unexpected error.
  */
 export function useServices(options: { nsqd?: boolean; private?: boolean } = {}): TestServices {
   const services = {} as TestServices;
@@ -21,6 +23,7 @@ export function useServices(options: { nsqd?: boolean; private?: boolean } = {})
       options.nsqd ? startNsqd(privately) : (undefined as unknown as Nsqd),
     ]);
   });
+  afterEach(assertNoUnexpectedErrors);
   afterAll(async () => {
     await closeAllRedis();
     await Promise.all([services.redis?.dispose(), services.nsqd?.dispose()]);

@@ -3,29 +3,41 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import nsq from 'nsqjs';
 import { nsqdHttp } from '../../local-services/nsqd-http.js';
+import { recordUnexpectedError } from './unexpected-errors.js';
 
 const CLOSE_TIMEOUT_MS = 1_000;
+/** How long no message may arrive before a count is taken as final: past nsqd's requeue and redelivery of a late duplicate. */
+export const QUIET_PERIOD_MS = 1_500;
 
 export interface CollectedMessages {
   /** Bodies in arrival order. */
   readonly messages: string[];
+  /** Resolves as soon as `count` messages arrived: enough for "at least", never for "exactly". */
   waitForCount(count: number, timeoutMs: number): Promise<void>;
+  /**
+   * Waits for `count` messages, then for a quiet period with none more, and throws unless exactly
+   * `count` arrived: a duplicate that comes late fails it too.
+   */
+  waitForExactly(count: number, timeoutMs: number, quietMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * Consumes a topic (by default on an ephemeral channel of its own) and keeps every body; each message
  * is finished. Resolves once nsqd has acknowledged the subscription, so the channel exists and gets a
- * copy of everything published afterwards; rejects if nsqd cannot be reached.
+ * copy of everything published afterwards; rejects if nsqd cannot be reached. Reader errors after
+ * that fail the test, unless `errorsExpected` (a fault test that stops nsqd under it).
  */
 export async function collectMessages(
   tcpAddress: string,
   topic: string,
-  { channel = `test-${randomBytes(4).toString('hex')}#ephemeral` }: { channel?: string } = {},
+  {
+    channel = `test-${randomBytes(4).toString('hex')}#ephemeral`,
+    errorsExpected = false,
+  }: { channel?: string; errorsExpected?: boolean } = {},
 ): Promise<CollectedMessages> {
   const messages: string[] = [];
   const reader = new nsq.Reader(topic, channel, { nsqdTCPAddresses: [tcpAddress], maxInFlight: 2500 });
-  reader.on('error', () => {}); // an unhandled nsqjs 'error' would crash the test process
   reader.on('message', (message) => {
     messages.push(message.body.toString());
     message.finish();
@@ -36,16 +48,32 @@ export async function collectMessages(
     reader.close();
     throw error;
   });
+  // From here on (before, the rejection reports it): a listener is needed in any case, since an
+  // unhandled nsqjs 'error' would crash the test process.
+  reader.on('error', errorsExpected ? () => {} : recordUnexpectedError(`NSQ reader of ${topic}`));
+
+  const waitForCount = async (count: number, timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while (messages.length < count) {
+      if (Date.now() > deadline)
+        throw new Error(`received ${messages.length} of ${count} messages on ${topic}`);
+      await sleep(10);
+    }
+  };
 
   return {
     messages,
-    async waitForCount(count, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
-      while (messages.length < count) {
-        if (Date.now() > deadline)
-          throw new Error(`received ${messages.length} of ${count} messages on ${topic}`);
-        await sleep(10);
+    waitForCount,
+    async waitForExactly(count, timeoutMs, quietMs = QUIET_PERIOD_MS) {
+      await waitForCount(count, timeoutMs);
+      let seen = messages.length;
+      let quietSince = Date.now();
+      while (Date.now() - quietSince < quietMs) {
+        await sleep(20);
+        if (messages.length !== seen) [seen, quietSince] = [messages.length, Date.now()];
       }
+      if (messages.length !== count)
+        throw new Error(`received ${messages.length} messages on ${topic}, expected exactly ${count}`);
     },
     async close() {
       const closed = new Promise((resolve) => reader.once('nsqd_closed', resolve));

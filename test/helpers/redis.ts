@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { recordUnexpectedError } from './unexpected-errors.js';
 
 const connections: Redis[] = [];
 
@@ -8,10 +9,16 @@ export function uniquePrefix(label: string): string {
   return `${label}-${randomBytes(4).toString('hex')}`;
 }
 
-/** An ioredis connection closed by `closeAllRedis()`. Errors are expected in fault tests; they are not thrown. */
-export function connectRedis(url: string): Redis {
+/**
+ * An ioredis connection closed by `closeAllRedis()`. Its errors fail the test (after it ran) unless
+ * `errorsExpected`, for a fault test that stops the server under it.
+ */
+export function connectRedis(
+  url: string,
+  { errorsExpected = false }: { errorsExpected?: boolean } = {},
+): Redis {
   const redis = new Redis(url);
-  redis.on('error', () => {});
+  redis.on('error', errorsExpected ? () => {} : recordUnexpectedError(`Redis connection to ${url}`));
   connections.push(redis);
   return redis;
 }

@@ -34,7 +34,7 @@ async function expectDelivered(
   const collector = await collectMessages(tcpAddress, topic);
   try {
     await send();
-    await collector.waitForCount(expected.length, 10_000);
+    await collector.waitForExactly(expected.length, 10_000);
     expect([...collector.messages].sort()).toEqual([...expected].sort());
   } finally {
     await collector.close();

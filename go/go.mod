@@ -1,0 +1,15 @@
+module hotconf.dev/recipe-peer
+
+go 1.26.0
+
+require (
+	github.com/nsqio/go-nsq v1.1.0
+	github.com/redis/go-redis/v9 v9.23.0
+)
+
+require (
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/golang/snappy v0.0.1 // indirect
+	go.uber.org/atomic v1.12.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+)
