@@ -27,7 +27,8 @@ function deployment(label: string) {
         prefix,
         service,
         instanceId,
-        reportIntervalMs: 300,
+        // Its record outlives a stopped instance by 3 intervals: longer than a CLI start on a busy machine.
+        reportIntervalMs: 2_000,
       }),
     /** The claim → publish loop, in this process. */
     async startScheduler() {
@@ -70,7 +71,8 @@ describe('hotconf fleet and schedule --wait', () => {
     expect(applied.applied.instances.map((each) => each.instanceId)).toEqual(['a1', 'a2']);
 
     stopped.child.kill('SIGSTOP');
-    const result = await hotconf('schedule', 'switch=off', '--wait', '--timeout', '1s');
+    // Longer than a report interval, so that the running instance's receipt is in; shorter than 3.
+    const result = await hotconf('schedule', 'switch=off', '--wait', '--timeout', '4s');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/1 applied, 1 missing/);
     expect(result.stdout).toMatch(/api\/a1 {2}applied \d{4}-/);
