@@ -10,7 +10,7 @@ import { ARTIFACTS, useBrowser } from './browser.js';
 import { serve } from './servers.js';
 
 const services = useServices({ nsqd: true });
-const startSubscriber = useSubscriberProcesses();
+const startSubscriber = useSubscriberProcesses(services);
 const browser = useBrowser();
 const TOKEN = 'a-token-long-enough-for-the-dashboard';
 const XSS = '<img src=x onerror=alert(1)>';
@@ -34,6 +34,22 @@ function screenshot(page: Page, name: string): Promise<Buffer> {
   return page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}.png`), fullPage: true });
 }
 
+/** POSTs a cancel from the page's own script, as the page would; resolves with the HTTP status. */
+function cancelFromPage(page: Page, id: string, credentials: 'omit' | 'same-origin'): Promise<number> {
+  return page.evaluate(
+    async ([id, credentials]) => {
+      const response = await fetch('api/pending/cancel', {
+        method: 'POST',
+        credentials,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id }),
+      });
+      return response.status;
+    },
+    [id, credentials] as const,
+  );
+}
+
 /** The ids in the pending table, as the page shows them. */
 function pendingIds(page: Page): Promise<string[]> {
   return page.locator('main tbody tr td:nth-child(2)').allTextContents();
@@ -53,16 +69,7 @@ describe('dashboard in headless Chromium', () => {
     ] as const;
     await Promise.all(
       instances.map(([service, instanceId]) =>
-        startSubscriber({
-          redis: services.redis.url,
-          nsqd: services.nsqd.tcpAddress,
-          topic,
-          prefix,
-          service,
-          instanceId,
-          reportIntervalMs: 300,
-          reconcileMs: 300,
-        }),
+        startSubscriber({ prefix, topic }, service, instanceId, { reportIntervalMs: 300, reconcileMs: 300 }),
       ),
     );
     await scheduler.schedule({ key: 'limit', value: 10 }, { id: 'keep-me', delayMs: 3_600_000 });
@@ -143,15 +150,7 @@ describe('dashboard in headless Chromium', () => {
 
     // The same API call without the token (no cookie sent): 401, nothing changes.
     const before = await scheduler.pending();
-    const status = await page.evaluate(async () => {
-      const response = await fetch('api/pending/cancel', {
-        method: 'POST',
-        credentials: 'omit',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ id: 'keep-me' }),
-      });
-      return response.status;
-    });
+    const status = await cancelFromPage(page, 'keep-me', 'omit');
     expect(status).toBe(401);
     expect(await scheduler.pending()).toEqual(before);
   }, 60_000);
@@ -168,14 +167,7 @@ describe('dashboard in headless Chromium', () => {
     await expect.poll(() => page.locator('main').textContent()).toContain('This dashboard is read-only.');
     expect(await page.locator('main form, main button, main input').count()).toBe(0);
     const before = await scheduler.pending();
-    const status = await page.evaluate(async () => {
-      const response = await fetch('api/pending/cancel', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ id: 'read-only-pending' }),
-      });
-      return response.status;
-    });
+    const status = await cancelFromPage(page, 'read-only-pending', 'same-origin');
     expect(status).toBe(403);
     expect(await scheduler.pending()).toEqual(before);
   }, 30_000);

@@ -11,7 +11,7 @@ import { uniquePrefix } from '../helpers/redis.js';
 import { useSubscriberProcesses } from './processes.js';
 
 const services = useServices({ nsqd: true });
-const startSubscriber = useSubscriberProcesses();
+const startSubscriber = useSubscriberProcesses(services);
 
 function deployment(label: string) {
   const prefix = uniquePrefix(label);
@@ -20,16 +20,8 @@ function deployment(label: string) {
   return {
     hotconf: (...args: string[]) => runCli([...args, ...connection]),
     subscribe: (service: string, instanceId: string) =>
-      startSubscriber({
-        redis: services.redis.url,
-        nsqd: services.nsqd.tcpAddress,
-        topic,
-        prefix,
-        service,
-        instanceId,
-        // Its record outlives a stopped instance by 3 intervals: longer than a CLI start on a busy machine.
-        reportIntervalMs: 2_000,
-      }),
+      // Its record outlives a stopped instance by 3 intervals: longer than a CLI start on a busy machine.
+      startSubscriber({ prefix, topic }, service, instanceId, { reportIntervalMs: 2_000 }),
     /** The claim → publish loop, in this process. */
     async startScheduler() {
       const scheduler = createScheduler({

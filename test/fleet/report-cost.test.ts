@@ -7,7 +7,7 @@ import { useSubscriberProcesses } from './processes.js';
 
 // Private: MONITOR must see this file's traffic only.
 const services = useServices({ nsqd: true, private: true });
-const startSubscriber = useSubscriberProcesses();
+const startSubscriber = useSubscriberProcesses(services);
 
 const CHANGES_PER_SECOND = 1_000;
 const SECONDS = 4;
@@ -29,14 +29,9 @@ it('reports with one MULTI per interval and a constant number of commands, at 1,
   const instanceIds = ['one', 'two'];
   await Promise.all(
     instanceIds.map((instanceId) =>
-      startSubscriber({
+      startSubscriber({ prefix, topic }, 'api', instanceId, {
         // Named connections, so the commands each instance sends can be told apart.
         redis: `${services.redis.url}?connectionName=sub-${instanceId}`,
-        nsqd: services.nsqd.tcpAddress,
-        topic,
-        prefix,
-        service: 'api',
-        instanceId,
         reportIntervalMs: REPORT_INTERVAL_MS,
       }),
     ),
