@@ -159,6 +159,9 @@ describe('receipts, fleet() and waitForApplied() with subscriber processes', () 
     await expect(scheduler.waitForApplied('x', { timeoutMs: -1 })).rejects.toMatchObject({
       code: 'E_INVALID_ARGUMENT',
     });
+    await expect(scheduler.waitForApplied('x', { timeoutMs: 1, pollMs: 2 ** 31 })).rejects.toMatchObject({
+      code: 'E_INVALID_ARGUMENT',
+    });
     await expect(
       scheduler.waitForApplied('x', null as unknown as { timeoutMs: number }),
     ).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
