@@ -301,6 +301,12 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
       else this.useSource('redis');
     } catch (error) {
       if (this.closed) return;
+      // Keys in a layout newer than this hotconf knows (src/redis/layout.ts): refuse, do not guess.
+      if (error instanceof HotconfError && error.code === 'E_LAYOUT') {
+        this.reportError(error);
+        this.readiness.markFailed(error);
+        return;
+      }
       this.reportError(
         new HotconfError('E_REDIS', `could not read the config snapshot: ${(error as Error).message}`, {
           cause: error,

@@ -68,6 +68,7 @@ const badCalls: [string, () => unknown][] = [
   ['at: a string', () => queue.schedule({ payload: 'p', at: '2030-01-01' as never })],
   ['an id with a lone surrogate', () => queue.schedule({ id: `a${loneHigh}`, payload: 'p' })],
   ['an id with an emoji', () => queue.schedule({ id: 'a😀', payload: 'p' })],
+  ['a payload with a lone surrogate', () => queue.schedule({ payload: `ok${loneLow}` })],
   ['schedule(c, null)', () => scheduler.schedule({ key: 'k', value: 1 }, null as never)],
   ['schedule(null)', () => scheduler.schedule(null as never)],
   ['a key with a lone high surrogate', () => scheduler.schedule({ key: `k${loneHigh}`, value: 1 })],

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createDelayQueue, createScheduler, type RequeuedEvent } from '../../src/index.js';
+import { createScheduler, type RequeuedEvent } from '../../src/index.js';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
@@ -148,9 +148,17 @@ describe('stop()', () => {
     expect(errors.map((error) => error.message)).toEqual([
       expect.stringContaining('no acknowledgement within 1000 ms'),
     ]);
-    const queue = createDelayQueue({ redis, prefix });
-    // Given back without delay: due now, not held until a lease would have run out.
-    expect(await queue.stats()).toMatchObject({ due: 5, processing: 0, scheduled: 0 });
+    // The batch is in effect (the claim applied it), so it is given back to republish, not to due, and
+    // without delay: due to be published again now, not held until a lease would have run out.
+    expect(await createScheduler({ redis, topic, prefix }).stats()).toMatchObject({
+      due: 0,
+      processing: 0,
+      scheduled: 0,
+      awaitingPublish: 5,
+    });
+    const [seconds, micros] = await redis.time();
+    const serverNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    expect(await redis.zcount(`{${prefix}}:republish`, '-inf', serverNow)).toBe(5);
     expect(await redis.ping()).toBe('PONG');
     await hungNsqd.close();
   });
