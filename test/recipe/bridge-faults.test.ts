@@ -54,4 +54,22 @@ describe('the recipe bridge through a Redis outage', () => {
       await scheduler.stop();
     }
   });
+
+  it('stops within a few seconds while Redis is down', async () => {
+    const prefix = uniquePrefix('bridge-stop');
+    const scheduler = createScheduler({ redis: redis.url, topic: 'unused', prefix });
+    const bridge = createRecipeBridge({ redis: redis.url, scheduler, key: `${prefix}:push`, pollMs: 20 });
+    await bridge.start();
+    await sleep(100);
+    await redis.kill();
+    try {
+      await sleep(300); // its reads now wait for a Redis that is not there
+      const stopping = Date.now();
+      await bridge.stop();
+      expect(Date.now() - stopping).toBeLessThan(3_000);
+    } finally {
+      await redis.start();
+      await scheduler.stop();
+    }
+  });
 });
