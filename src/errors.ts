@@ -18,7 +18,12 @@ export type HotconfErrorCode =
   /** The prefix's keys are in a newer layout than this version of hotconf knows (src/redis/layout.ts). */
   | 'E_LAYOUT'
   /** The Redis server is older than 6.2 (hotconf's scripts need ZMSCORE). */
-  | 'E_REDIS_VERSION';
+  | 'E_REDIS_VERSION'
+  // The dashboard's: no or a wrong token, a mutation on a read-only dashboard, a feature this version lacks.
+  | 'E_UNAUTHORIZED'
+  | 'E_READ_ONLY'
+  | 'E_NOT_AVAILABLE'
+  | 'E_NOT_FOUND';
 
 /** The one error type hotconf throws on purpose. `code` is stable across versions. */
 export class HotconfError extends Error {

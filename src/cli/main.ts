@@ -3,6 +3,8 @@ import type { Command } from './command.js';
 import { bridge } from './commands/bridge.js';
 import { cancel } from './commands/cancel.js';
 import { current } from './commands/current.js';
+import { dashboard } from './commands/dashboard.js';
+import { fleet } from './commands/fleet.js';
 import { pending } from './commands/pending.js';
 import { reschedule } from './commands/reschedule.js';
 import { schedule } from './commands/schedule.js';
@@ -22,6 +24,8 @@ const COMMANDS: readonly Command[] = [
   stats,
   watch,
   scheduler,
+  fleet,
+  dashboard,
   bridge,
 ];
 
