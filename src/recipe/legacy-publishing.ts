@@ -15,7 +15,6 @@ export interface LegacyOptions {
 
 /** Publishes the recipe's bodies of the change sets the scheduler publishes, and checks a change set fits them. */
 export interface LegacyPublishing {
-  readonly topic: string;
   /** Publishes one body per change of these change sets, in version order, with `send` (none for skipped deletes). */
   publish(send: PublishFunction, changeSets: readonly LegacyChangeSet[]): Promise<void>;
   /** E_PAYLOAD_TOO_LARGE when one of the change set's recipe bodies would exceed `maxMessageBytes`. */
@@ -57,7 +56,6 @@ export function legacyPublishing(options: unknown, envelopeTopic: string): Legac
     return messages;
   };
   return {
-    topic,
     publish: async (send, changeSets) => {
       const messages = bodies(changeSets);
       if (messages.length > 0) await send(topic, messages);
