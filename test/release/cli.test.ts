@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry, KeyDiff, RecurringChange, ScheduledChange } from '../../src/index.js';
+import type { HistoryEntry, KeyDiff, RecurringChange, ScheduledChange } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { parseJson, runCli } from '../cli/run-cli.js';
 import { useDeployments } from '../subscriber/fixtures.js';

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { createScheduler, type HistoryEntry } from '../../src/index.js';
+import { createScheduler, type HistoryEntry } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { useDeployments } from '../subscriber/fixtures.js';

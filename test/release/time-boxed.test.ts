@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createScheduler, type ConflictEvent } from '../../src/index.js';
+import { createScheduler, type ConflictEvent } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { useDeployments } from '../subscriber/fixtures.js';
 import { eventually } from './wait.js';
