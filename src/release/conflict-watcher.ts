@@ -28,6 +28,7 @@ export function conflictChannel(historyKey: string): string {
  */
 export class ConflictWatcher {
   private subscriber: RedisClient | undefined;
+  private abortStart: (() => void) | undefined;
 
   constructor(
     private readonly redis: RedisClient,
@@ -40,10 +41,21 @@ export class ConflictWatcher {
     // The duplicate reconnects and resubscribes by itself; its errors are the main connection's to report.
     this.subscriber.on('error', () => {});
     this.subscriber.on('message', (_channel: string, message: string) => this.onConflict(parse(message)));
-    await this.subscriber.subscribe(this.channel);
+    // A SUBSCRIBE waiting for an unreachable Redis is not always settled by disconnect(): stop() ends it.
+    const subscribed = this.subscriber.subscribe(this.channel);
+    subscribed.catch(() => {});
+    const stopped = new Promise<never>((_, reject) => {
+      this.abortStart = () => reject(new Error('the conflict watcher was stopped while subscribing'));
+    });
+    try {
+      await Promise.race([subscribed, stopped]);
+    } finally {
+      this.abortStart = undefined;
+    }
   }
 
   stop(): void {
+    this.abortStart?.();
     this.subscriber?.disconnect();
     this.subscriber = undefined;
   }

@@ -316,6 +316,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         throw error;
       }
     }
+    if (this.stopped) throw new HotconfError('E_CLOSED', 'the scheduler was stopped while starting');
     // Release control's conflict events and recurring refills (src/release); a failure is handled as wake's.
     await this.release
       .start(
