@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+import { dashboardUiPlugin } from './scripts/dashboard-ui-plugin.js';
 
 const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as {
   dependencies: Record<string, string>;
@@ -34,9 +35,16 @@ function hasRequireEntry(manifest: { main?: string; exports?: unknown }): boolea
 }
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
+  entry: {
+    index: 'src/index.ts',
+    cli: 'src/cli/main.ts',
+    metrics: 'src/metrics/index.ts',
+    dashboard: 'src/dashboard/index.ts',
+  },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts' } },
+  dts: {
+    entry: { index: 'src/index.ts', metrics: 'src/metrics/index.ts', dashboard: 'src/dashboard/index.ts' },
+  },
   target: 'node20',
   clean: true,
   sourcemap: true,
@@ -44,4 +52,5 @@ export default defineConfig({
   loader: { '.lua': 'text' },
   // Needed by the CommonJS build only; tsup applies it to both formats, which costs the ESM build a few KB.
   noExternal: esmOnlyDependencies(Object.keys(packageJson.dependencies)),
+  esbuildPlugins: [dashboardUiPlugin()],
 });

@@ -74,6 +74,11 @@ export class ManagedProcess {
     return this.signal('SIGKILL');
   }
 
+  /** SIGSTOP (true) or SIGCONT (false): a server that keeps its connections open and answers nothing. */
+  pause(paused: boolean): void {
+    this.child?.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   private async signal(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child) return;

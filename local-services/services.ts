@@ -22,6 +22,8 @@ export interface ManagedService {
   /** SIGKILL; resolves when the process exited. */
   kill(): Promise<void>;
   restart(): Promise<void>;
+  /** SIGSTOP (true) or SIGCONT (false): it keeps its connections and answers nothing (a hung server). */
+  pause(paused: boolean): void;
   /** Kills it if running and removes its temp dir; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -168,6 +170,7 @@ function privateService(server: ManagedProcess, dir: string): ManagedService {
     start: () => server.start(),
     stop: () => server.stop(),
     kill: () => server.kill(),
+    pause: (paused) => server.pause(paused),
     restart: async () => {
       await server.stop();
       await server.start();
@@ -191,6 +194,9 @@ function externalService(name: string): ManagedService {
     stop: refuse,
     kill: refuse,
     restart: refuse,
+    pause: () => {
+      throw new Error(`${name} is external (set by the environment): a test cannot pause it`);
+    },
     dispose: async () => {},
   };
 }

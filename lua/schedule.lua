@@ -19,31 +19,13 @@
 -- @include "wake"
 -- @include "retention"
 -- @include "layout"
+-- @include "schedule-item"
 
-local id = ARGV[1]
 local now = serverNowMs()
 trimRetained(now, 100)
-local existing = redis.call('HGET', itemsKey, id)
-if existing then
-  if redis.call('ZSCORE', deadKey, id) then
-    return { 2, existing, redis.call('HGET', deadReasonsKey, id) or 'unknown' }
-  end
-  return { 0, existing }
-end
-
-local runAt = resolveRunAt(ARGV[3], ARGV[4], now)
-local payload = ARGV[2]
-if ARGV[7] == '1' then
-  payload = redis.call('INCR', seqKey) .. ';' .. payload
-end
-local stored = formatMs(runAt) .. '|' .. payload
 local previousEarliest = earliestRunAt()
-redis.call('ZADD', dueKey, runAt, id)
-redis.call('HSET', itemsKey, id, stored)
-if ARGV[6] == '1' then
-  retainWhileLive(id)
+local outcome, stored, reason = scheduleItem(ARGV[1], ARGV[2], ARGV[3], ARGV[4], now, ARGV[6] == '1', ARGV[7] == '1')
+if outcome == 1 then
+  wakeIfEarlier(ARGV[5], previousEarliest)
 end
--- The first write to a fresh prefix marks its layout (src/redis/layout.ts).
-redis.call('HSETNX', metaKey, 'layout', layoutVersion)
-wakeIfEarlier(ARGV[5], previousEarliest)
-return { 1, stored }
+return { outcome, stored, reason }

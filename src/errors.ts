@@ -5,6 +5,9 @@ export type HotconfErrorCode =
   | 'E_CLOSED'
   | 'E_NOT_PENDING'
   | 'E_PUBLISH_FAILED'
+  | 'E_PUBLISH_REFUSED'
+  | 'E_UNPUBLISHABLE'
+  | 'E_LISTENER_FAILED'
   | 'E_TIMEOUT'
   | 'E_REDIS'
   | 'E_MALFORMED_MESSAGE'
@@ -14,7 +17,12 @@ export type HotconfErrorCode =
   /** The prefix's keys are in a newer layout than this version of hotconf knows (src/redis/layout.ts). */
   | 'E_LAYOUT'
   /** The Redis server is older than 6.2 (hotconf's scripts need ZMSCORE). */
-  | 'E_REDIS_VERSION';
+  | 'E_REDIS_VERSION'
+  // The dashboard's: no or a wrong token, a mutation on a read-only dashboard, a feature this version lacks.
+  | 'E_UNAUTHORIZED'
+  | 'E_READ_ONLY'
+  | 'E_NOT_AVAILABLE'
+  | 'E_NOT_FOUND';
 
 /** The one error type hotconf throws on purpose. `code` is stable across versions. */
 export class HotconfError extends Error {

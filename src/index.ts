@@ -16,6 +16,7 @@ export { MAX_DELAY_MS, MAX_TIME_MS, type When } from './queue/validate.js';
 export { createScheduler, Scheduler } from './scheduler/scheduler.js';
 export type {
   CurrentConfig,
+  LostEvent,
   PendingChange,
   PublishedEvent,
   RequeuedEvent,
@@ -50,3 +51,12 @@ export type {
   MissingInstance,
   WaitForAppliedOptions,
 } from './fleet/types.js';
+export { createRecipeBridge, RecipeBridge } from './recipe/bridge.js';
+export type {
+  BridgeMovedEvent,
+  DeadMember,
+  RecipeBridgeEvents,
+  RecipeBridgeOptions,
+} from './recipe/types.js';
+export type { LegacyOptions } from './recipe/legacy-publishing.js';
+export type { ScoreUnit } from './recipe/score-unit.js';

@@ -9,3 +9,17 @@ export interface Logger {
 const ignore = (): void => {};
 
 export const silentLogger: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore };
+
+/** Wraps a caller's logger so that a method that throws is ignored: logging never stops hotconf. */
+export function guardLogger(logger: Logger): Logger {
+  const guard =
+    (level: keyof Logger) =>
+    (obj: object | string, msg?: string): void => {
+      try {
+        logger[level](obj, msg);
+      } catch {
+        // A broken logger has nowhere to report to; the work it was logging goes on.
+      }
+    };
+  return { debug: guard('debug'), info: guard('info'), warn: guard('warn'), error: guard('error') };
+}

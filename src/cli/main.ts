@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import type { Command } from './command.js';
+import { bridge } from './commands/bridge.js';
 import { cancel } from './commands/cancel.js';
 import { current } from './commands/current.js';
+import { dashboard } from './commands/dashboard.js';
+import { fleet } from './commands/fleet.js';
 import { pending } from './commands/pending.js';
 import { reschedule } from './commands/reschedule.js';
 import { schedule } from './commands/schedule.js';
@@ -21,6 +24,9 @@ const COMMANDS: readonly Command[] = [
   stats,
   watch,
   scheduler,
+  fleet,
+  dashboard,
+  bridge,
 ];
 
 async function main(argv: string[]): Promise<void> {

@@ -12,7 +12,7 @@ const CONNECTION_HELP = `Connection (flag, else environment variable, else defau
   --topic TOPIC            HOTCONF_TOPIC       hotconf.changes
 
 Output:
-  --json                   one JSON document (watch, scheduler: one JSON line per event)
+  --json                   one JSON document (watch, scheduler, bridge: one JSON line per event)
   -h, --help               this help`;
 
 export function mainHelp(commands: readonly Command[]): string {

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors.js';
+import { hasLoneSurrogate } from './unicode.js';
 
 /** One key's change as a user writes it: a new value, or a delete. */
 export type ConfigChange = { key: string; value: unknown } | { key: string; deleted: true };
@@ -13,9 +14,6 @@ export interface NormalizedChange {
 }
 
 export const DEFAULT_MAX_KEY_BYTES = 256;
-
-/** With the u flag a surrogate pair is one code point, so this matches only unpaired halves. */
-const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /** Validates a change or change set and serialises its values; throws E_INVALID_ARGUMENT. */
 export function normalizeChanges(
@@ -44,8 +42,7 @@ function normalizeChange(change: unknown, index: number, maxKeyBytes: number): N
   if (typeof key !== 'string' || key.length === 0 || Buffer.byteLength(key) > maxKeyBytes) {
     throw invalidArgument(`change ${index}: key must be a non-empty string of at most ${maxKeyBytes} bytes`);
   }
-  // A lone surrogate becomes U+FFFD in UTF-8: distinct keys would collapse into one in Redis.
-  if (LONE_SURROGATE.test(key)) {
+  if (hasLoneSurrogate(key)) {
     throw invalidArgument(`change ${index}: key ${JSON.stringify(key)} is not well-formed Unicode`);
   }
   if ('deleted' in change && (change as { deleted: unknown }).deleted === true) {

@@ -31,6 +31,12 @@ interface Connection {
 // An MPUB body is a 4-byte message count, then for each message a 4-byte size and its bytes.
 const MPUB_COUNT_BYTES = 4;
 const MPUB_SIZE_PREFIX_BYTES = 4;
+/** What one message adds to an MPUB body that holds only it: the smallest body it fits in is this plus its size. */
+export const MPUB_MESSAGE_OVERHEAD_BYTES = MPUB_COUNT_BYTES + MPUB_SIZE_PREFIX_BYTES;
+
+// nsqd's answers to a message or body over its --max-msg-size / --max-body-size (or empty): retrying the
+// same bytes can only get the same answer.
+const NSQD_REFUSALS = /^E_BAD_(MESSAGE|BODY)\b/;
 
 /**
  * Publishes batches of messages to nsqd over one lazily opened connection.
@@ -72,7 +78,9 @@ export class NsqPublisher {
   /**
    * Resolves once nsqd acknowledged every message: a single message goes as one PUB, more as MPUBs,
    * split so that no body exceeds `maxBodyBytes`. Makes one attempt and rejects with E_PUBLISH_FAILED
-   * when it fails or times out; some of the MPUBs may have been delivered by then (NSQ is at-least-once).
+   * when it fails or times out, and with E_PUBLISH_REFUSED when nsqd refused the bytes themselves (a
+   * message over its --max-msg-size, a body over its --max-body-size); some of the MPUBs may have been
+   * delivered by then (NSQ is at-least-once). A message too large for any body: E_PAYLOAD_TOO_LARGE.
    */
   async publish(topic: string, messages: readonly string[]): Promise<void> {
     if (this.closed) throw new HotconfError('E_CLOSED', 'NSQ publisher is closed');
@@ -107,7 +115,7 @@ export class NsqPublisher {
     } catch (error) {
       this.discard(writer, error);
       throw new HotconfError(
-        'E_PUBLISH_FAILED',
+        NSQD_REFUSALS.test(messageOf(error)) ? 'E_PUBLISH_REFUSED' : 'E_PUBLISH_FAILED',
         `publishing to topic ${topic} on nsqd ${address.label} failed: ${messageOf(error)}`,
         { cause: error },
       );

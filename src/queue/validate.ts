@@ -1,3 +1,4 @@
+import { hasLoneSurrogate } from '../config/unicode.js';
 import { HotconfError, invalidArgument } from '../errors.js';
 
 /** Ids travel in Lua replies and NSQ envelopes unescaped, so they are kept to a safe alphabet. */
@@ -28,6 +29,8 @@ export function assertNonNegativeInteger(value: unknown, what: string): number {
 
 export function assertPayload(payload: unknown, maxBytes: number): asserts payload is string {
   if (typeof payload !== 'string') throw invalidArgument(`payload must be a string (got ${typeof payload})`);
+  if (hasLoneSurrogate(payload))
+    throw invalidArgument('payload is not well-formed Unicode (a lone surrogate)');
   const bytes = Buffer.byteLength(payload);
   if (bytes > maxBytes) {
     throw new HotconfError('E_PAYLOAD_TOO_LARGE', `payload is ${bytes} bytes; the limit is ${maxBytes}`);

@@ -1,6 +1,8 @@
 import type { RedisClient } from './connection.js';
 import { hotconfKeys } from './keys.js';
 import ack from '../../lua/ack.lua';
+import bridgeMove from '../../lua/bridge-move.lua';
+import bridgeRelease from '../../lua/bridge-release.lua';
 import cancel from '../../lua/cancel.lua';
 import claimChanges from '../../lua/claim-changes.lua';
 import claim from '../../lua/claim.lua';
@@ -13,6 +15,7 @@ import keys from '../../lua/includes/keys.lua';
 import layout from '../../lua/includes/layout.lua';
 import leases from '../../lua/includes/leases.lua';
 import retention from '../../lua/includes/retention.lua';
+import scheduleItem from '../../lua/includes/schedule-item.lua';
 import snapshot from '../../lua/includes/snapshot.lua';
 import time from '../../lua/includes/time.lua';
 import wake from '../../lua/includes/wake.lua';
@@ -37,6 +40,7 @@ const INCLUDES: Record<string, string> = {
   'claim-due': claimDue,
   'change-set': changeSet,
   snapshot,
+  'schedule-item': scheduleItem,
 };
 
 const SCRIPTS = {
@@ -55,12 +59,19 @@ const SCRIPTS = {
   retryDead,
   purgeDead,
   upgradeLayout,
+  bridgeMove,
+  bridgeRelease,
 };
 
 export type ScriptName = keyof typeof SCRIPTS;
 
-/** Every script receives the same keys, in the order of lua/includes/keys.lua. */
+/** Every script receives the same keys, in the order of lua/includes/keys.lua... */
 const NUMBER_OF_KEYS = hotconfKeys('_').all.length;
+/** ...except the recipe bridge's: the recipe's keys after them, or on Cluster the recipe's key alone. */
+const KEY_COUNTS: Partial<Record<ScriptName, number>> = {
+  bridgeMove: NUMBER_OF_KEYS + 2,
+  bridgeRelease: 1,
+};
 
 /** Replaces each `-- @include "name"` line with lua/includes/name.lua (BullMQ does the same). */
 export function expandIncludes(source: string): string {
@@ -83,7 +94,7 @@ function prepare(redis: RedisClient): void {
   if (prepared.has(redis)) return;
   for (const [name, source] of Object.entries(SCRIPTS)) {
     redis.defineCommand(commandName(name as ScriptName), {
-      numberOfKeys: NUMBER_OF_KEYS,
+      numberOfKeys: KEY_COUNTS[name as ScriptName] ?? NUMBER_OF_KEYS,
       lua: expandIncludes(source),
     });
   }

@@ -1,31 +1,29 @@
 import { EventEmitter } from 'node:events';
 import { decodeChangeSet, encodeChanges, seqOfChangeSet } from '../config/change-set-codec.js';
-import { normalizeChanges, DEFAULT_MAX_KEY_BYTES, type ChangeSetInput } from '../config/changes.js';
+import { normalizeChanges, type ChangeSetInput, type NormalizedChange } from '../config/changes.js';
 import { maxEnvelopeBytes } from '../config/envelope.js';
 import { readSnapshot } from '../config/snapshot.js';
 import { HotconfError, invalidArgument } from '../errors.js';
 import { readFleet } from '../fleet/read-fleet.js';
 import type { AppliedReport, FleetInstance, FleetQuery, WaitForAppliedOptions } from '../fleet/types.js';
 import { waitForApplied } from '../fleet/wait-for-applied.js';
-import { silentLogger, type Logger } from '../logger.js';
+import { guardLogger, silentLogger, type Logger } from '../logger.js';
 import { assertTopicName } from '../nsq/names.js';
 import { NsqPublisher } from '../nsq/publisher.js';
-import { DelayQueue, MAX_BATCH } from '../queue/delay-queue.js';
+import { DelayQueue } from '../queue/delay-queue.js';
 import { legacyPublishing, type LegacyPublishing } from '../recipe/legacy-publishing.js';
 import { generateId } from '../queue/generate-id.js';
 import type { DeadItem } from '../queue/types.js';
-import {
-  assertId,
-  assertOptionalObject,
-  assertPositiveInteger,
-  assertNonNegativeInteger,
-  resolveWhen,
-  type When,
-} from '../queue/validate.js';
+import { assertId, assertOptionalObject, resolveWhen, type When } from '../queue/validate.js';
 import { ClaimLoop } from './claim-loop.js';
+import { notifyListeners } from './notify-listeners.js';
+import { resolveSchedulerOptions, type ResolvedSchedulerOptions } from './options.js';
+import { publishEnvelopes } from './publish-envelopes.js';
+import { settlesWithin } from './settles-within.js';
 import type {
   CurrentConfig,
   PendingChange,
+  RecipeIntake,
   ScheduledChange,
   ScheduleOptions,
   SchedulerEvents,
@@ -33,8 +31,6 @@ import type {
   SchedulerStats,
 } from './types.js';
 import { WakeListener } from './wake-listener.js';
-
-const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /**
  * Schedules config changes and, once started, publishes each one to NSQ when it falls due.
@@ -44,43 +40,42 @@ const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly queue: DelayQueue;
   private readonly options: SchedulerOptions;
+  private readonly settings: ResolvedSchedulerOptions;
   private readonly logger: Logger;
-  private readonly batchSize: number;
   private readonly maxMessageBytes: number;
   private readonly maxKeyBytes: number;
+  /** Built with the scheduler, so a bad nsqd address is refused at once; it connects on its first publish. */
+  private readonly publisher: NsqPublisher | undefined;
   private readonly legacy: LegacyPublishing | undefined;
-  private running: { loop: ClaimLoop; wake: WakeListener; publisher: NsqPublisher } | undefined;
+  private running: { loop: ClaimLoop; wake: WakeListener } | undefined;
   private stopped = false;
+  private stopping: Promise<void> | undefined;
 
   constructor(options: SchedulerOptions) {
     super();
     if (typeof options !== 'object' || options === null) throw invalidArgument('options are required');
     assertTopicName(options.topic);
     this.options = options;
-    this.logger = options.logger ?? silentLogger;
-    this.batchSize = assertPositiveInteger(options.batchSize ?? 100, 'batchSize', MAX_BATCH);
-    this.maxMessageBytes = assertPositiveInteger(
-      options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-      'maxMessageBytes',
-    );
-    this.maxKeyBytes = assertPositiveInteger(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, 'maxKeyBytes');
+    this.settings = resolveSchedulerOptions(options);
+    this.maxMessageBytes = this.settings.maxMessageBytes;
+    this.maxKeyBytes = this.settings.maxKeyBytes;
+    // A logger that throws must not stop the loop it logs for.
+    this.logger = guardLogger(options.logger ?? silentLogger);
     this.legacy = options.legacy === undefined ? undefined : legacyPublishing(options.legacy, options.topic);
-    for (const name of ['connectTimeoutMs', 'publishTimeoutMs'] as const) {
-      if (options[name] !== undefined) assertPositiveInteger(options[name], name);
-    }
-    for (const name of [
-      'maxInFlight',
-      'publishRetries',
-      'backoffMs',
-      'maxBackoffMs',
-      'reapIntervalMs',
-    ] as const) {
-      if (options[name] !== undefined) assertNonNegativeInteger(options[name], name);
-    }
+    this.publisher =
+      options.nsqd === undefined
+        ? undefined
+        : new NsqPublisher({
+            nsqd: options.nsqd,
+            logger: this.logger,
+            connectTimeoutMs: this.settings.connectTimeoutMs,
+            publishTimeoutMs: this.settings.publishTimeoutMs,
+            maxBodyBytes: this.settings.maxBodyBytes,
+          });
     this.queue = new DelayQueue({
       redis: options.redis,
       prefix: options.prefix,
-      ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+      leaseMs: this.settings.leaseMs,
       // Size is checked on the whole envelope in schedule(); the queue need not check it again.
       maxPayloadBytes: Number.MAX_SAFE_INTEGER,
       claimScript: 'claimChanges',
@@ -96,19 +91,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    */
   async schedule(change: ChangeSetInput, options?: ScheduleOptions): Promise<ScheduledChange> {
     this.assertOpen();
-    const changes = normalizeChanges(change, this.maxKeyBytes);
     const { id: givenId, at, delayMs } = assertOptionalObject(options, 'schedule options') ?? {};
     const id = givenId ?? generateId();
-    assertId(id);
-    resolveWhen({ at, delayMs }); // validates before anything is written
-    const size = maxEnvelopeBytes(id, changes);
-    if (size > this.maxMessageBytes) {
-      throw new HotconfError(
-        'E_PAYLOAD_TOO_LARGE',
-        `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
-      );
-    }
-    this.legacy?.assertFits(changes, this.maxMessageBytes);
+    const changes = this.checkChangeSet(change, id, { at, delayMs });
     // The queue's schedule script draws the seq and prepends it; an id scheduled before keeps what it had.
     const payload = encodeChanges(changes);
     const stored = await this.queue.schedule({
@@ -118,6 +103,31 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       delayMs,
     });
     return { id: stored.id, seq: seqOfChangeSet(stored.payload), effectiveAt: stored.runAt };
+  }
+
+  /**
+   * @internal For the recipe bridge (src/recipe/bridge.ts): the deployment's keys and the checks that
+   * schedule() makes, so that a bridged change is held to the same rules and sizes.
+   */
+  recipeIntake(): RecipeIntake {
+    this.assertOpen();
+    return { keys: this.queue.keys, check: (change, id, when) => this.checkChangeSet(change, id, when) };
+  }
+
+  /** Validates a change set before anything is written: E_INVALID_ARGUMENT, E_PAYLOAD_TOO_LARGE. */
+  private checkChangeSet(change: ChangeSetInput, id: string, when: When): NormalizedChange[] {
+    const changes = normalizeChanges(change, this.maxKeyBytes);
+    assertId(id);
+    resolveWhen(when);
+    const size = maxEnvelopeBytes(id, changes);
+    if (size > this.maxMessageBytes) {
+      throw new HotconfError(
+        'E_PAYLOAD_TOO_LARGE',
+        `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
+      );
+    }
+    this.legacy?.assertFits(changes, this.maxMessageBytes);
+    return changes;
   }
 
   /** Removes a pending change. False when it is unknown, in effect (published or not) or dead. */
@@ -205,51 +215,49 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   async start(): Promise<void> {
     this.assertOpen();
     if (this.running) return;
-    const { nsqd, connectTimeoutMs, publishTimeoutMs } = this.options;
-    if (nsqd === undefined) throw invalidArgument('start() needs the nsqd option');
-    const publisher = new NsqPublisher({
-      nsqd,
-      logger: this.logger,
-      ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
-      ...(publishTimeoutMs === undefined ? {} : { publishTimeoutMs }),
-    });
+    const { publisher, settings } = this;
+    if (publisher === undefined) throw invalidArgument('start() needs the nsqd option');
     const wake = new WakeListener(this.queue.redis, this.queue.keys.wakeChannel);
     const { topic } = this.options;
     const loop = new ClaimLoop({
       queue: this.queue,
       wake,
-      batchSize: this.batchSize,
-      maxInFlight: this.options.maxInFlight ?? 4,
-      reapIntervalMs: this.options.reapIntervalMs ?? Math.min(1000, Math.ceil(this.queue.leaseMs / 2)),
+      batchSize: settings.batchSize,
+      maxInFlight: settings.maxInFlight,
+      reapIntervalMs: settings.reapIntervalMs,
       dispatch: {
-        // With legacy publishing a batch counts as published once both topics have it.
-        publish: async (messages) => {
-          const send = publisher.publish.bind(publisher);
-          await Promise.all([send(topic, messages), this.legacy?.publish(send, messages)]);
-        },
-        publishRetries: this.options.publishRetries ?? 2,
-        backoffMs: this.options.backoffMs ?? 200,
-        maxBackoffMs: this.options.maxBackoffMs ?? 30_000,
-        onPublished: (event) => this.emit('published', event),
+        publish: publishEnvelopes(publisher, topic, this.legacy),
+        publishRetries: settings.publishRetries,
+        backoffMs: settings.backoffMs,
+        maxBackoffMs: settings.maxBackoffMs,
+        maxRefusedAttempts: settings.maxRefusedAttempts,
+        onPublished: (event) => this.notify('published', event),
         onRequeued: (event) => {
           this.logger.warn(
             { ids: event.ids.length, delayMs: event.delayMs, err: event.error },
             'hotconf: batch requeued',
           );
-          this.emit('requeued', event);
+          this.notify('requeued', event);
+        },
+        onLost: (event) => {
+          this.logger.warn(
+            { ids: event.ids },
+            'hotconf: lease lost before the ack; another claim republishes',
+          );
+          this.notify('lost', event);
         },
         onError: (error) => this.reportError(error),
       },
     });
     // Set before the first await, so a stop() while Redis is slow to answer closes what this opened.
-    this.running = { loop, wake, publisher };
+    this.running = { loop, wake };
     try {
       await wake.start();
     } catch (error) {
       // After a stop() the failure is the stop's doing, and stop() has closed these already.
       if (!this.stopped) {
         this.running = undefined;
-        await Promise.all([wake.stop(), publisher.close()]);
+        await wake.stop();
         throw error;
       }
     }
@@ -258,24 +266,62 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.logger.info({ topic, prefix: this.options.prefix }, 'hotconf: scheduler started');
   }
 
-  /** Finishes the batches in flight (acked, or given back for another scheduler), then closes. */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
+  /**
+   * Finishes the batches in flight (acked, or given back for another scheduler), then closes. Settles
+   * within stopTimeoutMs even when Redis or nsqd hangs: what is still held then is left to its leases.
+   */
+  stop(): Promise<void> {
+    // A second call (SIGINT, then SIGTERM) waits for the same stop.
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.stopped = true;
-    if (this.running) {
-      const { loop, wake, publisher } = this.running;
-      await loop.stop();
-      await wake.stop();
-      await publisher.close();
+    const closing = this.finishAndClose();
+    closing.catch((error: unknown) => this.logger.error({ err: error }, 'hotconf: error while stopping'));
+    if (!(await settlesWithin(closing, this.settings.stopTimeoutMs))) {
+      this.logger.warn(
+        { prefix: this.options.prefix, stopTimeoutMs: this.settings.stopTimeoutMs },
+        'hotconf: stop() gave up waiting for Redis or nsqd; leases still held will expire',
+      );
+      // Close without waiting: an owned Redis connection is dropped, which fails what still waits on it.
+      void this.running?.wake.stop();
+      void this.publisher?.close();
+      void this.queue.close();
     }
-    await this.queue.close();
     this.logger.info({ prefix: this.options.prefix }, 'hotconf: scheduler stopped');
+  }
+
+  private async finishAndClose(): Promise<void> {
+    if (this.running) {
+      await this.running.loop.stop();
+      await this.running.wake.stop();
+    }
+    await this.publisher?.close();
+    await this.queue.close();
+  }
+
+  /** Emits to each listener in turn; one that throws is reported and skips nothing. */
+  private notify<K extends keyof SchedulerEvents>(event: K, payload: SchedulerEvents[K][0]): void {
+    notifyListeners(this, event, payload, (error) => this.listenerFailed(event, error));
+  }
+
+  private listenerFailed(event: keyof SchedulerEvents, error: unknown): void {
+    const failure = new HotconfError(
+      'E_LISTENER_FAILED',
+      `a '${event}' listener threw: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+    this.logger.error({ err: failure }, 'hotconf: scheduler listener threw');
+    // An error listener that throws is only logged: reporting it to itself could loop.
+    if (event !== 'error') this.notify('error', failure);
   }
 
   // An 'error' event with no listener would throw and take the host process down: log it instead.
   private reportError(error: Error): void {
     this.logger.error({ err: error }, 'hotconf: scheduler error');
-    if (this.listenerCount('error') > 0) this.emit('error', error);
+    this.notify('error', error);
   }
 
   private assertOpen(): void {

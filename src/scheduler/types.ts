@@ -1,7 +1,8 @@
-import type { ChangeSetInput, ConfigChange } from '../config/changes.js';
+import type { ChangeSetInput, ConfigChange, NormalizedChange } from '../config/changes.js';
 import type { Logger } from '../logger.js';
 import type { QueueCounts } from '../queue/delay-queue.js';
 import type { When } from '../queue/validate.js';
+import type { HotconfKeys } from '../redis/keys.js';
 import type { LegacyOptions } from '../recipe/legacy-publishing.js';
 import type { RedisOption } from '../redis/connection.js';
 
@@ -22,19 +23,36 @@ export interface SchedulerOptions {
   maxInFlight?: number;
   /** Largest envelope accepted by `schedule()`, in bytes. Default 1 MiB, nsqd's default --max-msg-size. */
   maxMessageBytes?: number;
+  /**
+   * Largest MPUB body sent to nsqd; keep it within nsqd's --max-body-size. Must hold one message of
+   * `maxMessageBytes` (+ 8 bytes of framing). Default 5 MiB (nsqd's default), or that much when larger.
+   */
+  maxBodyBytes?: number;
   /** Longest config key, in bytes. Default 256. */
   maxKeyBytes?: number;
   /** How long connecting to an nsqd may take before the next address is tried. Default 2 s. */
   connectTimeoutMs?: number;
   /** How long nsqd may take to acknowledge an MPUB before it counts as failed. Default 5 s. */
   publishTimeoutMs?: number;
-  /** Quick publish retries before a batch is requeued (p-retry). Default 2. */
+  /** Quick publish retries before a batch is requeued (not for a refusal: see maxRefusedAttempts). Default 2. */
   publishRetries?: number;
   /** Requeue backoff: first delay, doubled per attempt up to the cap. Defaults 200 ms and 30 s. */
   backoffMs?: number;
   maxBackoffMs?: number;
   /** How often expired leases of crashed schedulers are reaped. Default: leaseMs / 2, at most 1 s. */
   reapIntervalMs?: number;
+  /**
+   * Longest `stop()` waits for the batches in flight to be acked or given back (a hung Redis or nsqd);
+   * what is still held then is left to its leases, which expire. Default 5 s.
+   */
+  stopTimeoutMs?: number;
+  /**
+   * A change set nsqd refuses (over its --max-msg-size, say) is split from its batch and retried alone
+   * with backoff; once it has failed this many publish attempts and nsqd refused the last, the scheduler
+   * stops publishing it, with an `error` event (code E_UNPUBLISHABLE). It is in effect in the snapshot
+   * already, so subscribers still get it on their next reconcile. Default 5.
+   */
+  maxRefusedAttempts?: number;
   /** pino-compatible logger; silent by default. */
   logger?: Logger;
   /** How long a given id is remembered after its change finished, so repeating it changes nothing. Default 7 days. */
@@ -82,10 +100,27 @@ export interface RequeuedEvent {
   error: Error;
 }
 
+/**
+ * nsqd acknowledged these change sets, but by the time of the ack the lease on them had expired and been
+ * taken back (a pause longer than leaseMs): another claim publishes them again, so they are not done.
+ */
+export interface LostEvent {
+  /** The batch's ids (when only part of its leases were taken back, the acked ones are listed too). */
+  ids: string[];
+}
+
 export interface SchedulerEvents {
   published: [PublishedEvent];
   requeued: [RequeuedEvent];
+  lost: [LostEvent];
   error: [Error];
 }
 
 export type { ChangeSetInput };
+
+/** What the recipe bridge gets from its scheduler (Scheduler.recipeIntake). */
+export interface RecipeIntake {
+  keys: HotconfKeys;
+  /** schedule()'s checks (E_INVALID_ARGUMENT, E_PAYLOAD_TOO_LARGE): the change set, normalized. */
+  check(change: ChangeSetInput, id: string, when: When): NormalizedChange[];
+}

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isRecord } from '../config/is-record.js';
 import type { ConfigSnapshot } from '../config/snapshot.js';
@@ -15,11 +16,17 @@ export interface BackupFileOptions {
 
 const FORMAT = 'hotconf-backup/1';
 const STORED_VERSION = /^\d+:\d+$/;
+/** Owner read and write only. */
+const FILE_MODE = 0o600;
+const DIRECTORY_NOT_OPENABLE = new Set(['EISDIR', 'EPERM', 'EACCES']);
 
 /**
  * The last good config on disk, served when Redis is down at start. Written to a temp file that is then
  * renamed over the old one, so a crash mid-write leaves the previous backup whole; and at most once per
- * `delayMs`, so a burst of changes makes one write.
+ * `delayMs`, so a burst of changes makes one write. The temp file is fsynced before the rename and the
+ * directory after it, so a power loss leaves the old backup or the new one, never an empty file; its name
+ * is unique per write (pid alone is shared by two subscribers of one process, and by containers, which
+ * all run as pid 1); and it is created readable by its owner only, since a config may hold secrets.
  */
 export class BackupFile {
   private timer: NodeJS.Timeout | undefined;
@@ -69,10 +76,43 @@ export class BackupFile {
       values,
       versions: stored,
     });
-    const temporary = `${this.options.path}.${process.pid}.tmp`;
-    await mkdir(dirname(this.options.path), { recursive: true });
-    await writeFile(temporary, text);
-    await rename(temporary, this.options.path);
+    const directory = dirname(this.options.path);
+    const temporary = `${this.options.path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    await mkdir(directory, { recursive: true });
+    try {
+      await writeDurably(temporary, text);
+      await rename(temporary, this.options.path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    await fsyncDirectory(directory);
+  }
+}
+
+async function writeDurably(path: string, text: string): Promise<void> {
+  const file = await open(path, 'wx', FILE_MODE);
+  try {
+    await file.writeFile(text);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+}
+
+/** Makes the rename itself durable, where the platform can (Windows cannot open a directory). */
+async function fsyncDirectory(path: string): Promise<void> {
+  let directory;
+  try {
+    directory = await open(path, 'r');
+  } catch (error) {
+    if (DIRECTORY_NOT_OPENABLE.has((error as NodeJS.ErrnoException).code ?? '')) return;
+    throw error;
+  }
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
   }
 }
 

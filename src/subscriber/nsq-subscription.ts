@@ -46,8 +46,8 @@ export class NsqSubscription {
     );
   }
 
-  /** Closes every reader, then deletes the channel on each nsqd it was read on. */
-  async close(): Promise<void> {
+  /** Closes every reader, then deletes the channel on each nsqd it was read on; returns the failed deletes. */
+  async close(): Promise<Error[]> {
     this.closed = true;
     clearTimeout(this.pollTimer);
     const readers = [...this.readers.values()];
@@ -56,9 +56,9 @@ export class NsqSubscription {
     const deletions = await Promise.allSettled(
       readers.map(({ endpoint }) => deleteChannel(endpoint.httpAddress, topic, channel)),
     );
-    for (const deletion of deletions) {
-      if (deletion.status === 'rejected') this.options.onError(deletion.reason as Error);
-    }
+    return deletions.flatMap((deletion) =>
+      deletion.status === 'rejected' ? [deletion.reason as Error] : [],
+    );
   }
 
   private read(endpoint: NsqdEndpoint): void {

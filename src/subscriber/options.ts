@@ -29,8 +29,15 @@ export interface ResolvedOptions {
   maxInFlight: number;
   backupFile: string | undefined;
   backupDelayMs: number;
+  startupBufferBytes: number;
   logger: Logger;
 }
+
+/** Node runs a timer of more than 2^31-1 ms after 1 ms: longer waits are refused, not shortened. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+/** nsqd refuses a RDY count above its --max-rdy-count, 2500 by default. */
+const MAX_IN_FLIGHT = 2_500;
+const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
 
 const ADDRESS_PATTERN = /^[^\s:/]+:\d{1,5}$/;
 const URL_PATTERN = /^https?:\/\/\S+$/;
@@ -47,10 +54,13 @@ export function resolveOptions(options: ConfigSubscriberOptions): ResolvedOption
   if (options.backupFile !== undefined && (typeof options.backupFile !== 'string' || !options.backupFile)) {
     throw invalidArgument('backupFile must be a non-empty path');
   }
-  const reconcileMs = assertPositiveInteger(options.reconcileMs ?? 30_000, 'reconcileMs');
-  const nsqReconnectMs = assertPositiveInteger(options.nsqReconnectMs ?? 5_000, 'nsqReconnectMs');
+  const reconcileMs = timerMs(options.reconcileMs ?? 30_000, 'reconcileMs');
+  const nsqReconnectMs = timerMs(options.nsqReconnectMs ?? 5_000, 'nsqReconnectMs');
   if (nsqReconnectMs < 1000)
     throw invalidArgument('nsqReconnectMs must be at least 1000 (nsqjs polls in seconds)');
+  if (options.instanceId !== undefined && typeof options.instanceId !== 'string') {
+    throw invalidArgument('instanceId must be a string');
+  }
   const instanceId = options.instanceId ?? defaultInstanceId();
   return {
     topic: options.topic,
@@ -62,16 +72,34 @@ export function resolveOptions(options: ConfigSubscriberOptions): ResolvedOption
     lookupd,
     validate: options.validate,
     reconcileMs,
-    staleAfterMs: assertPositiveInteger(options.staleAfterMs ?? 3 * reconcileMs, 'staleAfterMs'),
-    retryMs: assertPositiveInteger(options.retryMs ?? 1_000, 'retryMs'),
-    redisTimeoutMs: assertPositiveInteger(options.redisTimeoutMs ?? 2_000, 'redisTimeoutMs'),
-    connectTimeoutMs: assertPositiveInteger(options.connectTimeoutMs ?? 2_000, 'connectTimeoutMs'),
+    staleAfterMs: timerMs(options.staleAfterMs ?? Math.min(3 * reconcileMs, MAX_TIMER_MS), 'staleAfterMs'),
+    retryMs: timerMs(options.retryMs ?? 1_000, 'retryMs'),
+    redisTimeoutMs: timerMs(options.redisTimeoutMs ?? 2_000, 'redisTimeoutMs'),
+    connectTimeoutMs: timerMs(options.connectTimeoutMs ?? 2_000, 'connectTimeoutMs'),
     nsqReconnectMs,
-    maxInFlight: assertPositiveInteger(options.maxInFlight ?? 1_000, 'maxInFlight'),
+    maxInFlight: assertPositiveInteger(options.maxInFlight ?? 1_000, 'maxInFlight', MAX_IN_FLIGHT),
     backupFile: options.backupFile,
-    backupDelayMs: assertPositiveInteger(options.backupDelayMs ?? 1_000, 'backupDelayMs'),
-    logger: options.logger ?? silentLogger,
+    backupDelayMs: timerMs(options.backupDelayMs ?? 1_000, 'backupDelayMs'),
+    startupBufferBytes: assertPositiveInteger(
+      options.startupBufferBytes ?? 16 * 1024 * 1024,
+      'startupBufferBytes',
+    ),
+    logger: checkedLogger(options.logger),
   };
+}
+
+export function timerMs(value: unknown, what: string): number {
+  return assertPositiveInteger(value, what, MAX_TIMER_MS);
+}
+
+function checkedLogger(logger: unknown): Logger {
+  if (logger === undefined) return silentLogger;
+  const valid =
+    typeof logger === 'object' &&
+    logger !== null &&
+    LOGGER_METHODS.every((method) => typeof (logger as Record<string, unknown>)[method] === 'function');
+  if (!valid) throw invalidArgument(`logger must have the methods ${LOGGER_METHODS.join(', ')}`);
+  return logger as Logger;
 }
 
 function nsqSources(options: ConfigSubscriberOptions): { nsqd: NsqdEndpoint[]; lookupd: string[] } {
@@ -99,16 +127,26 @@ function nsqSources(options: ConfigSubscriberOptions): { nsqd: NsqdEndpoint[]; l
 function addressList(value: unknown, name: string, alsoAllowed?: (address: string) => boolean): string[] {
   const list: unknown[] = Array.isArray(value) ? value : [value];
   const valid = (address: unknown): address is string =>
-    typeof address === 'string' && (ADDRESS_PATTERN.test(address) || alsoAllowed?.(address) === true);
+    typeof address === 'string' &&
+    ((ADDRESS_PATTERN.test(address) && isPort(portOf(address))) || alsoAllowed?.(address) === true);
   if (list.length === 0 || !list.every(valid)) {
     throw invalidArgument(`${name} must be a 'host:port' address or a non-empty array of them`);
   }
   return list;
 }
 
+function portOf(address: string): number {
+  return Number(address.slice(address.lastIndexOf(':') + 1));
+}
+
+function isPort(port: number): boolean {
+  return port >= 1 && port <= 65_535;
+}
+
 function nextPort(address: string): string {
-  const separator = address.lastIndexOf(':');
-  return `${address.slice(0, separator)}:${Number(address.slice(separator + 1)) + 1}`;
+  const port = portOf(address) + 1;
+  if (!isPort(port)) throw invalidArgument(`nsqdHttp is needed: ${address} has no next port for its default`);
+  return `${address.slice(0, address.lastIndexOf(':'))}:${port}`;
 }
 
 /** `<host>-<pid>-<random>` in NSQ's channel alphabet, short enough to leave room for the service name. */

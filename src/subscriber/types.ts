@@ -24,9 +24,10 @@ export interface ConfigSubscriberOptions extends FleetReportOptions {
   /** Unique per running instance. Default: host name, pid and a random suffix. */
   instanceId?: string;
   /**
-   * Called with the config a change would produce. When it throws or returns false the change is
-   * rejected: the last good config stays and a `rejected` event says why. Each change set costs a copy of
-   * the config when given.
+   * Called with the config a change would produce. When it throws or returns false the change set is
+   * held back: its keys keep their last accepted value, later changes to other keys still go in, and a
+   * `rejected` event says why. A snapshot is checked by change set (see the README). Each change set costs
+   * a copy of the config when given.
    */
   validate?: (nextConfig: FrozenConfig) => boolean | void;
   /** How often the snapshot revision is checked, reloading the snapshot when it moved. Default 30 s. */
@@ -41,12 +42,18 @@ export interface ConfigSubscriberOptions extends FleetReportOptions {
   connectTimeoutMs?: number;
   /** How often a lost nsqd connection is retried (and nsqlookupd polled), at least 1000. Default 5 s. */
   nsqReconnectMs?: number;
-  /** Messages nsqd may send before they are finished. Default 1000. */
+  /** Messages nsqd may send before they are finished, 1 to 2500 (nsqd's default --max-rdy-count). Default 1000. */
   maxInFlight?: number;
   /** The last good config is kept in this file, and served by `ready()` when Redis is down at start. */
   backupFile?: string;
   /** Changes within this time are written to the backup file together. Default 1 s. */
   backupDelayMs?: number;
+  /**
+   * Messages that arrive before the first config is loaded wait in memory, up to this many bytes of
+   * message bodies; past it the oldest are dropped (the snapshot, read after them, holds their changes).
+   * Default 16 MiB.
+   */
+  startupBufferBytes?: number;
   /** pino-compatible logger; silent by default. */
   logger?: Logger;
 }
@@ -72,8 +79,13 @@ export interface ChangeEvent {
 export interface RejectedEvent {
   /** The change set's id; null for a snapshot reload or the backup file. */
   id: string | null;
-  /** The keys the rejected change would have set or deleted. */
+  /**
+   * The keys the refused change would have set or deleted: held back at their last accepted value. Empty
+   * when validate refused the empty config a new instance starts with.
+   */
   keys: string[];
+  /** Every key held back in this instance now (this refusal's and earlier ones'), sorted. */
+  heldBack: string[];
   /** What validate threw, or an E_REJECTED HotconfError when it returned false. */
   reason: Error;
 }
@@ -91,8 +103,10 @@ export interface SubscriberStats {
   dropped: number;
   /** Messages that were not an envelope v1. */
   malformed: number;
-  /** Change sets and reloads that validate refused. */
+  /** Change sets (from NSQ, or a snapshot's part of one) that validate refused, each counted once. */
   rejected: number;
+  /** Messages dropped from the start-up buffer because it was full (the snapshot holds their changes). */
+  bufferDropped: number;
   /** Snapshot reloads from Redis. */
   reloads: number;
 }

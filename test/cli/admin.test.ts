@@ -174,11 +174,12 @@ describe('hotconf stats', () => {
       due: 0,
       scheduled: 1,
       processing: 1,
+      awaitingPublish: 0,
       dead: 0,
       oldestDueLagMs: 0,
     });
     expect((await hotconf('stats')).stdout).toBe(
-      'due         0\nscheduled   1\nprocessing  1\ndead        0\noldest lag  0 ms\n',
+      'due         0\nscheduled   1\nprocessing  1\nrepublish   0\ndead        0\noldest lag  0 ms\n',
     );
   });
 });

@@ -104,7 +104,9 @@ describe('hotconf watch', () => {
     await publisher.start();
     await new Promise<void>((resolve) => publisher.once('published', () => resolve()));
 
-    const watch = start(['watch', '--json', '--service', 'cli-test', ...flags]);
+    // The channel is deleted over nsqd's HTTP port, which is not the TCP port + 1 here.
+    const nsqdHttp = ['--nsqd-http', services.nsqd.httpAddress];
+    const watch = start(['watch', '--json', '--service', 'cli-test', ...nsqdHttp, ...flags]);
     // The config in effect at start is loaded from the snapshot.
     expect(await watch.waitForEvent((event) => event.event === 'ready')).toMatchObject({ source: 'redis' });
     const scheduled = await publisher.schedule({

@@ -2,7 +2,7 @@
 // The claim is driven by hand (the scheduler's own claim script, no NSQ), so each state is exact.
 import type { Redis } from 'ioredis';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createScheduler, DelayQueue, HotconfError, type Scheduler } from 'hotconf';
+import { createScheduler, DelayQueue, type Scheduler } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
@@ -87,8 +87,35 @@ describe('a change set in effect is not pending', () => {
     expect(claim.items).toEqual([]);
     expect(claim.nextRunAt! - claim.now).toBeGreaterThan(4_000);
   });
+});
 
-  it('E_NOT_PENDING is a HotconfError', async () => {
-    await expect(scheduler.reschedule('unknown', { delayMs: 1 })).rejects.toBeInstanceOf(HotconfError);
+describe('with the scheduler loop running and nsqd unreachable', () => {
+  it('applies the change on time, then holds it as awaiting publish, never as pending', async () => {
+    const running = createScheduler({
+      redis,
+      nsqd: '127.0.0.1:1', // nothing listens: every publish fails
+      topic: 'in_effect',
+      prefix,
+      connectTimeoutMs: 200,
+      publishRetries: 0,
+      backoffMs: 60_000,
+    });
+    const errors: unknown[] = [];
+    running.on('error', (error) => errors.push(error)); // the failed publishes, as intended
+    await running.start();
+    try {
+      const { id } = await scheduler.schedule({ key: 'switch', value: 'on' }, { id: 'loop' });
+      await expect
+        .poll(async () => (await scheduler.stats()).awaitingPublish, { timeout: 10_000, interval: 50 })
+        .toBe(1);
+      expect((await scheduler.current()).values).toEqual({ switch: 'on' });
+      expect(await scheduler.pending()).toEqual([]);
+      expect(await scheduler.cancel(id)).toBe(false);
+      await expect(scheduler.reschedule(id, { delayMs: 0 })).rejects.toMatchObject({ code: 'E_NOT_PENDING' });
+      expect(errors.length).toBeGreaterThan(0);
+      for (const error of errors) expect(error).toMatchObject({ code: 'E_PUBLISH_FAILED' });
+    } finally {
+      await running.stop();
+    }
   });
 });

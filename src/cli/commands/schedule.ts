@@ -5,24 +5,34 @@ import { withScheduler } from '../connect.js';
 import { print, time } from '../output.js';
 import { UsageError } from '../usage.js';
 import { parseAssignment, parseWhen } from '../values.js';
+import {
+  describeReport,
+  parseWaitTimeout,
+  WAIT_HELP,
+  WAIT_OPTIONS,
+  waitForInstances,
+} from './wait-for-applied.js';
 
 export const schedule: Command = {
   name: 'schedule',
   summary: 'schedule a config change (KEY=VALUE ...) for a time',
-  synopsis: 'hotconf schedule KEY=VALUE... [--delete KEY]... [--at ISO | --in DURATION] [--id ID]',
+  synopsis:
+    'hotconf schedule KEY=VALUE... [--delete KEY]... [--at ISO | --in DURATION] [--id ID] [--wait [--timeout DURATION]]',
   description: `Schedules one change set: every KEY=VALUE and --delete KEY, applied together. VALUE is
 JSON when it parses as JSON (limit=5, on=true, flags={"a":1}), else the text itself (switch=on).
 Without --at or --in the change is due now.`,
   options: `  --at ISO          when, as an ISO date-time with a zone: 2026-12-01T00:00:00Z
   --in DURATION     when, from now by the Redis clock: 500ms, 10s, 5m, 2h, 1d
   --delete KEY      delete KEY (repeatable)
-  --id ID           a stable id, so that scheduling again does nothing`,
+  --id ID           a stable id, so that scheduling again does nothing
+${WAIT_HELP}`,
   async run(argv) {
     const options = {
       at: { type: 'string' },
       in: { type: 'string' },
       delete: { type: 'string', multiple: true },
       id: { type: 'string' },
+      ...WAIT_OPTIONS,
     } as const;
     const { values, positionals } = parseCommand(argv, options, 'many');
     const changes: ConfigChange[] = [
@@ -34,13 +44,15 @@ Without --at or --in the change is due now.`,
     const input: ChangeSetInput = changes.length === 1 ? first : { changes };
     const when = parseWhen(values, false);
     const settings = connectionSettings(values);
-    const scheduled = await withScheduler(settings, (scheduler) =>
-      scheduler.schedule(input, { ...when, id: values.id }),
-    );
-    print(
-      values.json,
-      scheduled,
-      () => `scheduled ${scheduled.id} (seq ${scheduled.seq}) for ${time(scheduled.effectiveAt)}`,
+    const timeoutMs = parseWaitTimeout(values);
+    const { scheduled, applied } = await withScheduler(settings, async (scheduler) => {
+      const scheduled = await scheduler.schedule(input, { ...when, id: values.id });
+      const applied = values.wait ? await waitForInstances(scheduler, scheduled, timeoutMs) : undefined;
+      return { scheduled, applied };
+    });
+    const text = `scheduled ${scheduled.id} (seq ${scheduled.seq}) for ${time(scheduled.effectiveAt)}`;
+    print(values.json, applied ? { ...scheduled, applied } : scheduled, () =>
+      applied ? `${text}\n${describeReport(applied)}` : text,
     );
   },
 };

@@ -12,14 +12,27 @@ export const watch: Command = {
   description: `Loads the config like a service instance would, then prints each change as it is applied,
 until SIGINT or SIGTERM. With --json each change is a line {"event":"change",key,oldValue,newValue,
 id,effectiveAt}; newValue is absent when the key was deleted, id is null after a snapshot reload.`,
-  options: '  --service NAME    the service name in the NSQ channel (default hotconf-watch)',
+  options: `  --service NAME    the service name in the NSQ channel (default hotconf-watch)
+  --nsqd-http LIST  nsqd HTTP addresses in the order of --nsqd, where the channel is deleted on exit
+                    (env HOTCONF_NSQD_HTTP; default each nsqd's TCP port + 1)`,
   async run(argv) {
-    const { values } = parseCommand(argv, { service: { type: 'string' } } as const);
+    const { values } = parseCommand(argv, {
+      service: { type: 'string' },
+      'nsqd-http': { type: 'string' },
+    } as const);
     const { redisUrl, nsqd, topic, prefix } = connectionSettings(values);
     const service = values.service ?? 'hotconf-watch';
+    const nsqdHttp = (values['nsqd-http'] ?? process.env.HOTCONF_NSQD_HTTP)?.split(',');
     const { createConfigSubscriber } = await loadLibrary();
     const subscriber = fromFlags(() =>
-      createConfigSubscriber({ redis: redisUrl, nsqd, topic, prefix, service }),
+      createConfigSubscriber({
+        redis: redisUrl,
+        nsqd,
+        topic,
+        prefix,
+        service,
+        ...(nsqdHttp === undefined ? {} : { nsqdHttp }),
+      }),
     );
     subscriber.on('change', (change) =>
       print(values.json, { event: 'change', ...change }, () => {

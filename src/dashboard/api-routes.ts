@@ -1,0 +1,126 @@
+import { HotconfError, invalidArgument } from '../errors.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { ScheduledChange } from '../scheduler/types.js';
+
+/** Release control (history, rollback, diff, recurring) as far as this scheduler has it. */
+interface ReleaseControl {
+  history?(query: { key?: string; id?: string; limit?: number }): Promise<unknown[]>;
+  diff?(fromRevision: number, toRevision?: number): Promise<unknown[]>;
+  rollback?(target: { toRevision: number }, options?: Record<string, unknown>): Promise<ScheduledChange>;
+  recurring?(): Promise<unknown[]>;
+  cancelRecurring?(id: string): Promise<boolean>;
+}
+
+export interface RouteContext {
+  query: URLSearchParams;
+  /** The JSON body of a POST. */
+  body: Record<string, unknown>;
+  /** What the route's pattern captured. */
+  params: string[];
+}
+
+export interface ApiRoute {
+  method: 'GET' | 'POST';
+  /** Matched against the path after `api/`. */
+  pattern: RegExp;
+  handle(context: RouteContext): Promise<unknown>;
+}
+
+/** Which release-control pages can work: the scheduler has the methods behind them. */
+export function releaseFeatures(scheduler: Scheduler): Record<'history' | 'recurring', boolean> {
+  const release = scheduler as unknown as ReleaseControl;
+  return {
+    history: typeof release.history === 'function',
+    recurring: typeof release.recurring === 'function',
+  };
+}
+
+/**
+ * The dashboard's API: each route one call of the scheduler's public API, with arguments taken from
+ * the query or body as they are, so that the scheduler's own validation (and its error codes) applies.
+ */
+export function apiRoutes(scheduler: Scheduler): ApiRoute[] {
+  const release = scheduler as unknown as ReleaseControl;
+  const needs = <K extends keyof ReleaseControl>(name: K): NonNullable<ReleaseControl[K]> => {
+    const method = release[name];
+    if (typeof method !== 'function') {
+      throw new HotconfError('E_NOT_AVAILABLE', `${name}() is not available in this hotconf version`);
+    }
+    return (method as (...args: never[]) => unknown).bind(scheduler) as NonNullable<ReleaseControl[K]>;
+  };
+  return [
+    {
+      method: 'GET',
+      pattern: /^pending$/,
+      handle: ({ query }) => scheduler.pending({ limit: integerParam(query, 'limit') ?? 100 }),
+    },
+    {
+      method: 'POST',
+      pattern: /^pending\/cancel$/,
+      handle: async ({ body }) => ({ cancelled: await scheduler.cancel(body.id as string) }),
+    },
+    {
+      method: 'POST',
+      pattern: /^pending\/reschedule$/,
+      handle: ({ body }) => scheduler.reschedule(body.id as string, when(body)),
+    },
+    {
+      method: 'POST',
+      pattern: /^schedule$/,
+      handle: ({ body }) =>
+        scheduler.schedule({ changes: body.changes as never }, { ...when(body), id: optional(body.id) }),
+    },
+    { method: 'GET', pattern: /^config$/, handle: () => scheduler.current() },
+    { method: 'GET', pattern: /^stats$/, handle: () => scheduler.stats() },
+    { method: 'GET', pattern: /^fleet$/, handle: () => scheduler.fleet() },
+    {
+      method: 'GET',
+      pattern: /^changes\/([^/]+)$/,
+      handle: ({ params }) => scheduler.waitForApplied(params[0]!, { timeoutMs: 0 }),
+    },
+    {
+      method: 'GET',
+      pattern: /^history$/,
+      handle: ({ query }) =>
+        needs('history')({
+          ...(query.get('key') ? { key: query.get('key')! } : {}),
+          ...(query.get('id') ? { id: query.get('id')! } : {}),
+          limit: integerParam(query, 'limit') ?? 100,
+        }),
+    },
+    {
+      method: 'GET',
+      pattern: /^diff$/,
+      handle: ({ query }) =>
+        needs('diff')(integerParam(query, 'from') ?? 0, integerParam(query, 'to') ?? undefined),
+    },
+    {
+      method: 'POST',
+      pattern: /^rollback$/,
+      handle: ({ body }) => needs('rollback')({ toRevision: body.toRevision as number }),
+    },
+    { method: 'GET', pattern: /^recurring$/, handle: () => needs('recurring')() },
+    {
+      method: 'POST',
+      pattern: /^recurring\/cancel$/,
+      handle: async ({ body }) => ({ cancelled: await needs('cancelRecurring')(body.id as string) }),
+    },
+  ];
+}
+
+/** `at` (epoch ms) or `delayMs` from a body, passed on unchecked: the scheduler checks them. */
+function when(body: Record<string, unknown>): { at?: number; delayMs?: number } {
+  return { at: optional(body.at), delayMs: optional(body.delayMs) };
+}
+
+function optional<T>(value: unknown): T | undefined {
+  return value === null || value === undefined || value === '' ? undefined : (value as T);
+}
+
+function integerParam(query: URLSearchParams, name: string): number | undefined {
+  const text = query.get(name);
+  if (text === null || text === '') return undefined;
+  if (!/^\d+$/.test(text))
+    throw invalidArgument(`${name} must be a whole number (got ${JSON.stringify(text)})`);
+  return Number(text);
+}

@@ -1,0 +1,109 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { HotconfError } from '../errors.js';
+
+const COOKIE_NAME = 'hotconf_session';
+
+/**
+ * Who may read and who may change. With a token: every API request carries it, as `Authorization:
+ * Bearer <token>` or as the login cookie (HttpOnly, SameSite=Strict; its value is an HMAC of the token,
+ * not the token). Read-only: reads are open and nothing changes, whatever is sent.
+ *
+ * Mutations are CSRF-safe three times over: the cookie is SameSite=Strict; they must be JSON
+ * (`Content-Type: application/json` cannot be sent cross-site without a CORS preflight, which this
+ * server never grants); and an `Origin` or `Sec-Fetch-Site` header naming another site is refused.
+ */
+export class AuthGate {
+  private readonly tokenDigest: Buffer | undefined;
+  private readonly session: string | undefined;
+
+  constructor(token: string | undefined) {
+    this.tokenDigest = token === undefined ? undefined : sha256(token);
+    this.session =
+      token === undefined
+        ? undefined
+        : createHmac('sha256', token).update('hotconf-dashboard-session').digest('base64url');
+  }
+
+  get readOnly(): boolean {
+    return this.tokenDigest === undefined;
+  }
+
+  /** May this request read? */
+  canRead(req: IncomingMessage): boolean {
+    return this.readOnly || this.hasBearer(req) || this.hasSession(req);
+  }
+
+  /** Throws unless this request may change something. */
+  assertCanChange(req: IncomingMessage): void {
+    if (this.readOnly) throw new HotconfError('E_READ_ONLY', 'this dashboard is read-only');
+    if (!this.canRead(req)) throw unauthorized();
+    assertSameSiteJson(req);
+  }
+
+  /** The Set-Cookie value for a login with `token`; throws E_UNAUTHORIZED for a wrong one. */
+  login(req: IncomingMessage, token: unknown, path: string): string {
+    if (this.readOnly) throw new HotconfError('E_READ_ONLY', 'this dashboard is read-only: no login');
+    assertSameSiteJson(req);
+    if (typeof token !== 'string' || !this.matches(token)) throw unauthorized();
+    return `${COOKIE_NAME}=${this.session}; ${cookieAttributes(req, path)}`;
+  }
+
+  logout(req: IncomingMessage, path: string): string {
+    return `${COOKIE_NAME}=; ${cookieAttributes(req, path)}; Max-Age=0`;
+  }
+
+  private hasBearer(req: IncomingMessage): boolean {
+    const header = req.headers.authorization;
+    return header?.startsWith('Bearer ') === true && this.matches(header.slice('Bearer '.length));
+  }
+
+  private hasSession(req: IncomingMessage): boolean {
+    const cookie = readCookie(req.headers.cookie, COOKIE_NAME);
+    return cookie !== undefined && this.session !== undefined && safeEqual(cookie, this.session);
+  }
+
+  private matches(token: string): boolean {
+    return this.tokenDigest !== undefined && timingSafeEqual(sha256(token), this.tokenDigest);
+  }
+}
+
+function unauthorized(): HotconfError {
+  return new HotconfError('E_UNAUTHORIZED', 'log in, or send Authorization: Bearer <token>');
+}
+
+function assertSameSiteJson(req: IncomingMessage): void {
+  const contentType = req.headers['content-type'] ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    throw new HotconfError('E_UNAUTHORIZED', 'changes must be sent as application/json');
+  }
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    throw new HotconfError('E_UNAUTHORIZED', 'cross-site request refused');
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && (!URL.canParse(origin) || new URL(origin).host !== req.headers.host)) {
+    throw new HotconfError('E_UNAUTHORIZED', 'cross-origin request refused');
+  }
+}
+
+function cookieAttributes(req: IncomingMessage, path: string): string {
+  const secure = (req.socket as { encrypted?: boolean }).encrypted ? '; Secure' : '';
+  return `Path=${path}; HttpOnly; SameSite=Strict${secure}`;
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function safeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(sha256(a), sha256(b));
+}

@@ -1,0 +1,2 @@
+export { createDashboard, type DashboardHandler } from './create-dashboard.js';
+export type { DashboardAuth, DashboardOptions } from './options.js';

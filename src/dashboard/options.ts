@@ -1,0 +1,56 @@
+import { invalidArgument } from '../errors.js';
+import { silentLogger, type Logger } from '../logger.js';
+import type { RedisOption } from '../redis/connection.js';
+
+/** A token for the full dashboard, or a dashboard that shows and changes nothing. */
+export type DashboardAuth = { token: string } | { readOnly: true };
+
+export interface DashboardOptions {
+  /** An ioredis Redis or Cluster (left open by `close()`) or a redis:// URL. */
+  redis: RedisOption;
+  prefix: string;
+  /** The scheduler's NSQ topic. Default 'hotconf.changes'. */
+  topic?: string;
+  /** nsqd TCP address(es); not needed to show or schedule changes, passed on to the scheduler. */
+  nsqd?: string | readonly string[];
+  auth: DashboardAuth;
+  /** The path it is mounted under when the server hands it whole URLs (plain `http`), e.g. '/hotconf'. */
+  basePath?: string;
+  /** pino-compatible logger for unexpected errors; silent by default. */
+  logger?: Logger;
+}
+
+export interface ResolvedAuth {
+  /** undefined when read-only. */
+  token: string | undefined;
+}
+
+const MIN_TOKEN_LENGTH = 16;
+
+export function resolveAuth(auth: unknown): ResolvedAuth {
+  if (typeof auth !== 'object' || auth === null) {
+    throw invalidArgument('auth is required: { token } or { readOnly: true }');
+  }
+  const { token, readOnly } = auth as { token?: unknown; readOnly?: unknown };
+  if (readOnly === true && token === undefined) return { token: undefined };
+  if (readOnly !== undefined || typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH) {
+    throw invalidArgument(
+      `auth must be { token } with a token of at least ${MIN_TOKEN_LENGTH} characters, or { readOnly: true }`,
+    );
+  }
+  return { token };
+}
+
+export function resolveBasePath(basePath: unknown): string {
+  if (basePath === undefined || basePath === '' || basePath === '/') return '';
+  if (typeof basePath !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) {
+    throw invalidArgument(
+      `basePath must look like /hotconf or /admin/config (got ${JSON.stringify(basePath)})`,
+    );
+  }
+  return basePath;
+}
+
+export function resolveLogger(logger: Logger | undefined): Logger {
+  return logger ?? silentLogger;
+}

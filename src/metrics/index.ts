@@ -1,0 +1,1 @@
+export { registerMetrics, type RegisterMetricsOptions, type RegisteredMetrics } from './register-metrics.js';
