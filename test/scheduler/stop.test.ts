@@ -98,7 +98,7 @@ describe('stop() while a publish is in flight', () => {
     // nsqd's replies (IDENTIFY, then the MPUB's OK) reach the scheduler 700 ms late.
     const proxy = await startNsqdProxy(services.nsqd.tcpAddress, { replyDelayMs: 700 });
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-    const redis = connectRedis(services.redis.url);
+    const redis = connectRedis(services.redis.url, { errorsExpected: true }); // later tests kill Redis under it;
     const scheduler = createScheduler({ redis, nsqd: proxy.address, topic, prefix });
     const published: string[] = [];
     const requeued: RequeuedEvent[] = [];
@@ -127,7 +127,7 @@ describe('stop() called twice', () => {
   it('resolves the second call only when the first is done, not at once', async () => {
     const prefix = uniquePrefix('stop-twice');
     const hungNsqd = await startNsqdProxy(services.nsqd.tcpAddress, { hangOnPublish: true });
-    const redis = connectRedis(services.redis.url);
+    const redis = connectRedis(services.redis.url, { errorsExpected: true }); // later tests kill Redis under it;
     const scheduler = testScheduler(services, prefix, {
       redis,
       nsqd: hungNsqd.address,
