@@ -8,7 +8,6 @@ export type HotconfErrorCode =
   | 'E_PUBLISH_REFUSED'
   | 'E_UNPUBLISHABLE'
   | 'E_LISTENER_FAILED'
-  | 'E_LEASE_LOST'
   | 'E_TIMEOUT'
   | 'E_REDIS'
   | 'E_MALFORMED_MESSAGE'

@@ -10,9 +10,19 @@ export function keepLeases(
   items: readonly LeaseRef[],
   onError: (error: Error) => void,
 ): () => void {
+  let extending: Promise<void> | undefined;
   const timer = setInterval(
     () => {
-      queue.extend(items).catch(onError);
+      // While Redis does not answer, one extend waits; more would only pile up in the client's queue.
+      extending ??= queue
+        .extend(items)
+        .then(
+          () => {},
+          (error: unknown) => onError(error as Error),
+        )
+        .finally(() => {
+          extending = undefined;
+        });
     },
     Math.max(1, Math.floor(queue.leaseMs / 3)),
   );

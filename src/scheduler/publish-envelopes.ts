@@ -17,6 +17,6 @@ export function publishEnvelopes(
     const envelopes = changeSets.map(({ item, seq, changes }) =>
       envelopeJson({ id: item.id, seq, effectiveAt: item.runAt, publishedAt: sentAt, changes }),
     );
-    await Promise.all([send(topic, envelopes), legacy?.publish(send, envelopes)]);
+    await Promise.all([send(topic, envelopes), legacy?.publish(send, changeSets)]);
   };
 }

@@ -19,6 +19,7 @@ import { ClaimLoop } from './claim-loop.js';
 import { notifyListeners } from './notify-listeners.js';
 import { resolveSchedulerOptions, type ResolvedSchedulerOptions } from './options.js';
 import { publishEnvelopes } from './publish-envelopes.js';
+import { settlesWithin } from './settles-within.js';
 import type {
   CurrentConfig,
   PendingChange,
@@ -48,6 +49,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly legacy: LegacyPublishing | undefined;
   private running: { loop: ClaimLoop; wake: WakeListener } | undefined;
   private stopped = false;
+  private stopping: Promise<void> | undefined;
 
   constructor(options: SchedulerOptions) {
     super();
@@ -268,8 +270,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    * Finishes the batches in flight (acked, or given back for another scheduler), then closes. Settles
    * within stopTimeoutMs even when Redis or nsqd hangs: what is still held then is left to its leases.
    */
-  async stop(): Promise<void> {
-    if (this.stopped) return;
+  stop(): Promise<void> {
+    // A second call (SIGINT, then SIGTERM) waits for the same stop.
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.stopped = true;
     const closing = this.finishAndClose();
     closing.catch((error: unknown) => this.logger.error({ err: error }, 'hotconf: error while stopping'));
@@ -324,23 +331,4 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
   return new Scheduler(options);
-}
-
-/** True when `promise` settled within `ms`; it is left running either way. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([
-      promise.then(
-        () => true,
-        () => true,
-      ),
-      timedOut,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

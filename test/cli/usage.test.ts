@@ -68,6 +68,7 @@ const COMMANDS = [
   'scheduler',
   'fleet',
   'dashboard',
+  'bridge',
 ];
 
 describe('help', () => {

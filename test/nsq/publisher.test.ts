@@ -192,6 +192,25 @@ describe('with a running nsqd', () => {
     }
   });
 
+  it('rejects with E_PUBLISH_REFUSED what nsqd refuses for its size (PUB and MPUB), and publishes again after', async () => {
+    const strictNsqd = await startNsqd({ private: true, args: ['--max-msg-size=1024'] });
+    try {
+      const publisher = newPublisher({ nsqd: strictNsqd.tcpAddress });
+      const topic = uniqueTopic();
+      const tooBig = 'x'.repeat(2_048);
+      await expect(publisher.publish(topic, [tooBig])).rejects.toMatchObject({ code: 'E_PUBLISH_REFUSED' });
+      await expect(publisher.publish(topic, ['small', tooBig])).rejects.toMatchObject({
+        code: 'E_PUBLISH_REFUSED',
+      });
+      // nsqd closed the connection on the refusal: the next publish opens a new one.
+      await expectDelivered(strictNsqd.tcpAddress, topic, () => publisher.publish(topic, ['small']), [
+        'small',
+      ]);
+    } finally {
+      await strictNsqd.dispose();
+    }
+  });
+
   it('shares one connection among publishes made while it is being opened', async () => {
     const publisher = newPublisher({ nsqd: nsqd.tcpAddress });
     const topic = uniqueTopic();

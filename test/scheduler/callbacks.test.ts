@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createScheduler, type Logger, type PublishedEvent } from 'hotconf';
+import { Redis } from 'ioredis';
+import { type Logger, type PublishedEvent } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
+import { testScheduler } from './test-scheduler.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true, private: true });
@@ -11,13 +13,8 @@ class ListenerBoom extends Error {}
 describe('user callbacks cannot stop the loop or skip an event', () => {
   it('a throwing published listener skips nothing: every listener sees every change of the batch', async () => {
     const prefix = uniquePrefix('throwing-published');
-    const topic = `${prefix}.changes`;
-    const scheduler = createScheduler({
-      redis: connectRedis(services.redis.url),
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
-    });
+    const redis = connectRedis(services.redis.url);
+    const scheduler = testScheduler(services, prefix, { redis });
     const seen: string[] = [];
     const errors: unknown[] = [];
     scheduler.on('published', () => {
@@ -38,6 +35,7 @@ describe('user callbacks cannot stop the loop or skip an event', () => {
       expect((error as Error).cause).toBeInstanceOf(ListenerBoom);
     }
     await scheduler.stop();
+    redis.disconnect(); // the next test kills Redis: this connection would report it
   });
 
   it('a throwing error listener and a throwing logger do not end the loop while Redis is away', async () => {
@@ -59,11 +57,12 @@ describe('user callbacks cannot stop the loop or skip an event', () => {
         throw new Error('logger fails');
       },
     };
-    const scheduler = createScheduler({
-      redis: services.redis.url,
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
+    // An app client that gives a command up after one reconnect, so the loop's commands fail soon after
+    // the kill (with ioredis' default of 20, a command in flight at the kill waits ~50 s).
+    const redis = new Redis(services.redis.url, { maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
+    const scheduler = testScheduler(services, prefix, {
+      redis,
       backoffMs: 50,
       maxBackoffMs: 200,
       logger: throwingLogger,
@@ -78,8 +77,8 @@ describe('user callbacks cannot stop the loop or skip an event', () => {
     await scheduler.start();
 
     await services.redis.kill();
-    // The claim fails once ioredis gives up retrying it (maxRetriesPerRequest), and the listener throws.
-    await expect.poll(() => errorsSeen, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(1);
+    // The loop's Redis calls fail (E_REDIS), and the listener throws on each.
+    await expect.poll(() => errorsSeen, { timeout: 20_000, interval: 20 }).toBeGreaterThanOrEqual(2);
     await services.redis.start();
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
     // The loop is still running: a change scheduled now is claimed and published by it.
@@ -89,5 +88,6 @@ describe('user callbacks cannot stop the loop or skip an event', () => {
     expect(logged.length).toBeGreaterThan(0); // the logger was called, and its throws were contained
     await consumer.close();
     await scheduler.stop();
+    redis.disconnect();
   }, 60_000);
 });

@@ -1,11 +1,13 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScheduler, type Envelope, type Scheduler } from 'hotconf';
+import { type Envelope, type Scheduler } from 'hotconf';
 import { startNsqd, type Nsqd } from '../../local-services/services.js';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { connectRedis, uniquePrefix } from '../helpers/redis.js';
+import { expectErrors } from './expect-errors.js';
+import { testScheduler } from './test-scheduler.js';
+import { uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices();
 let first: Nsqd;
@@ -19,14 +21,7 @@ afterAll(async () => {
 });
 
 function schedulerOn(nsqd: string[], prefix: string): Scheduler {
-  return createScheduler({
-    redis: connectRedis(services.redis.url),
-    nsqd,
-    topic: `${prefix}.changes`,
-    prefix,
-    backoffMs: 50,
-    maxBackoffMs: 200,
-  });
+  return testScheduler(services, prefix, { nsqd, backoffMs: 50, maxBackoffMs: 200 });
 }
 
 const idsOf = (messages: string[]): string[] => messages.map((body) => (JSON.parse(body) as Envelope).id);
@@ -40,7 +35,8 @@ describe('a list of nsqd addresses', () => {
       collectMessages(second.tcpAddress, topic),
     ]);
     const scheduler = schedulerOn([first.tcpAddress, second.tcpAddress], prefix);
-    scheduler.on('error', () => {}); // the publish in flight when the first nsqd dies fails, then fails over
+    // The publish in flight when the first nsqd dies fails, then fails over.
+    const errors = expectErrors(scheduler, 'E_PUBLISH_FAILED');
     await scheduler.start();
 
     const before = await scheduler.schedule({ key: 'k', value: 1 });
@@ -52,6 +48,7 @@ describe('a list of nsqd addresses', () => {
     await onSecond.waitForCount(1, 15_000);
     expect(idsOf(onSecond.messages)).toEqual([after.id]);
     expect(await scheduler.stats()).toMatchObject({ due: 0, processing: 0 });
+    expect(errors.unexpected()).toEqual([]);
     await scheduler.stop();
     await Promise.all([onFirst.close(), onSecond.close()]);
     await first.start();

@@ -2,9 +2,11 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createScheduler, type RequeuedEvent } from '../../src/index.js';
+import { createScheduler, type RequeuedEvent } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
+import { expectErrors } from './expect-errors.js';
+import { testScheduler } from './test-scheduler.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
 
@@ -16,17 +18,10 @@ describe('faults lose nothing', () => {
   it('keeps current() on time while nsqd is down and publishes every change once it is back', async () => {
     const prefix = uniquePrefix('nsqd-down');
     const topic = `${prefix}.changes`;
-    const scheduler = createScheduler({
-      redis: connectRedis(services.redis.url),
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
-      backoffMs: 100,
-      maxBackoffMs: 1_000,
-    });
+    const scheduler = testScheduler(services, prefix, { backoffMs: 100, maxBackoffMs: 1_000 });
     const requeued: RequeuedEvent[] = [];
     scheduler.on('requeued', (event) => requeued.push(event));
-    scheduler.on('error', () => {}); // expected while nsqd is down
+    const errors = expectErrors(scheduler, 'E_PUBLISH_FAILED'); // expected while nsqd is down
     await scheduler.start();
 
     await services.nsqd.kill();
@@ -50,6 +45,8 @@ describe('faults lose nothing', () => {
     expect(new Set(received)).toEqual(ids);
     expect(await scheduler.stats()).toMatchObject({ due: 0, scheduled: 0, processing: 0, dead: 0 });
     expect((await scheduler.current()).values).toEqual(expected);
+    expect(errors.all.length).toBeGreaterThan(0);
+    expect(errors.unexpected()).toEqual([]);
     await consumer.close();
     await scheduler.stop();
   }, 40_000);
@@ -87,14 +84,7 @@ describe('faults lose nothing', () => {
     expect(deadline - killedAt).toBeLessThanOrEqual(leaseMs); // at most one lease after the kill
 
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-    const rescuer = createScheduler({
-      redis: connectRedis(services.redis.url),
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
-      leaseMs,
-      reapIntervalMs,
-    });
+    const rescuer = testScheduler(services, prefix, { leaseMs, reapIntervalMs });
     const publishedAt: number[] = [];
     rescuer.on('published', (event) => publishedAt.push(event.publishedAt));
     await rescuer.start();
@@ -148,17 +138,17 @@ describe('stop()', () => {
     expect(errors.map((error) => error.message)).toEqual([
       expect.stringContaining('no acknowledgement within 1000 ms'),
     ]);
-    // The batch is in effect (the claim applied it), so it is given back to republish, not to due, and
-    // without delay: due to be published again now, not held until a lease would have run out.
-    expect(await createScheduler({ redis, topic, prefix }).stats()).toMatchObject({
-      due: 0,
-      processing: 0,
-      scheduled: 0,
-      awaitingPublish: 5,
-    });
+    // Given back without delay: in effect already, so awaiting republish (not pending), from now on and not
+    // held until a lease would have run out.
+    const admin = createScheduler({ redis, topic, prefix });
+    expect(await admin.stats()).toMatchObject({ awaitingPublish: 5, due: 0, processing: 0 });
     const [seconds, micros] = await redis.time();
-    const serverNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-    expect(await redis.zcount(`{${prefix}}:republish`, '-inf', serverNow)).toBe(5);
+    const nowMs = Number(seconds) * 1000 + Number(micros) / 1000;
+    const republishAt = (await redis.zrange(`{${prefix}}:republish`, 0, -1, 'WITHSCORES')).filter(
+      (_, i) => i % 2 === 1,
+    );
+    expect(republishAt).toHaveLength(5);
+    for (const at of republishAt) expect(Number(at)).toBeLessThanOrEqual(nowMs);
     expect(await redis.ping()).toBe('PONG');
     await hungNsqd.close();
   });

@@ -1,13 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createDelayQueue,
-  createScheduler,
-  type Envelope,
-  type PublishedEvent,
-  type Scheduler,
-} from '../../src/index.js';
+import { createDelayQueue, type Envelope, type PublishedEvent, type Scheduler } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
+import { testScheduler } from './test-scheduler.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true });
@@ -17,14 +12,8 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((scheduler) => scheduler.stop()));
 });
 
-async function startScheduler(prefix: string, topic: string, batchSize = 100): Promise<Scheduler> {
-  const scheduler = createScheduler({
-    redis: connectRedis(services.redis.url),
-    nsqd: services.nsqd.tcpAddress,
-    topic,
-    prefix,
-    batchSize,
-  });
+async function startScheduler(prefix: string, batchSize = 100): Promise<Scheduler> {
+  const scheduler = testScheduler(services, prefix, { batchSize });
   running.push(scheduler);
   await scheduler.start();
   return scheduler;
@@ -35,7 +24,7 @@ describe('the claim → publish → ack loop', () => {
     const prefix = uniquePrefix('three');
     const topic = `${prefix}.changes`;
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-    const schedulers = await Promise.all([1, 2, 3].map(() => startScheduler(prefix, topic, 50)));
+    const schedulers = await Promise.all([1, 2, 3].map(() => startScheduler(prefix, 50)));
     const publishedBy = schedulers.map(() => 0);
     schedulers.forEach((scheduler, index) => scheduler.on('published', () => (publishedBy[index]! += 1)));
 
@@ -75,7 +64,7 @@ describe('the claim → publish → ack loop', () => {
     const prefix = uniquePrefix('timing');
     const topic = `${prefix}.changes`;
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-    const scheduler = await startScheduler(prefix, topic);
+    const scheduler = await startScheduler(prefix);
     const published: PublishedEvent[] = [];
     scheduler.on('published', (event) => published.push(event));
 
@@ -102,13 +91,7 @@ describe('the claim → publish → ack loop', () => {
 
   it('applies changes in version order: a change scheduled later but effective earlier never overwrites', async () => {
     const prefix = uniquePrefix('order');
-    const topic = `${prefix}.changes`;
-    const scheduler = createScheduler({
-      redis: connectRedis(services.redis.url),
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
-    });
+    const scheduler = testScheduler(services, prefix);
     running.push(scheduler);
     const newer = await scheduler.schedule({ key: 'mode', value: 'newer' }, { delayMs: 300 });
     const older = await scheduler.schedule({ key: 'mode', value: 'older' }, { delayMs: 100 });
@@ -136,7 +119,7 @@ describe('the claim → publish → ack loop', () => {
     const prefix = uniquePrefix('values');
     const topic = `${prefix}.changes`;
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-    const scheduler = await startScheduler(prefix, topic);
+    const scheduler = await startScheduler(prefix);
     const values = {
       big: 9007199254740991,
       float: 0.1 + 0.2,

@@ -1,7 +1,8 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { createScheduler } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
+import { testScheduler } from './test-scheduler.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true, private: true });
@@ -11,11 +12,12 @@ describe('the scheduler through a Redis restart', () => {
     const prefix = uniquePrefix('redis-restart');
     const topic = `${prefix}.changes`;
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-    const scheduler = createScheduler({
-      redis: services.redis.url,
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
+    // Gives a command up after one reconnect: with ioredis' default (20), a command in flight at the kill
+    // would take ~50 s to fail.
+    const redis = new Redis(services.redis.url, { maxRetriesPerRequest: 1 });
+    redis.on('error', () => {});
+    const scheduler = testScheduler(services, prefix, {
+      redis,
       backoffMs: 50,
       maxBackoffMs: 200,
     });
@@ -28,7 +30,8 @@ describe('the scheduler through a Redis restart', () => {
     await expect.poll(() => published, { timeout: 10_000, interval: 20 }).toEqual([before.id]);
 
     await services.redis.kill(); // the restarted server has an empty script cache (and no data: no persistence)
-    // The loop reports E_REDIS, not an ioredis error.
+    // The admin methods and the loop both say E_REDIS, not an ioredis error.
+    await expect(scheduler.schedule({ key: 'k', value: 2 })).rejects.toMatchObject({ code: 'E_REDIS' });
     await expect.poll(() => errors.length, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
     expect(errors.every((error) => error.code === 'E_REDIS')).toBe(true);
 
@@ -39,5 +42,6 @@ describe('the scheduler through a Redis restart', () => {
     expect((await scheduler.current()).values).toEqual({ k: 3 });
     await consumer.close();
     await scheduler.stop();
+    redis.disconnect();
   }, 60_000);
 });

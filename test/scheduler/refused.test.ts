@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScheduler, type Envelope, type RequeuedEvent } from 'hotconf';
+import { type Envelope, type RequeuedEvent } from 'hotconf';
 import { startNsqd, type Nsqd } from '../../local-services/services.js';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { connectRedis, uniquePrefix } from '../helpers/redis.js';
+import { testScheduler } from './test-scheduler.js';
+import { uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true });
 const MAX_MSG_SIZE = 4_096;
@@ -22,11 +23,8 @@ describe('a change set nsqd refuses', () => {
     const prefix = uniquePrefix('refused');
     const topic = `${prefix}.changes`;
     const consumer = await collectMessages(smallNsqd.tcpAddress, topic);
-    const scheduler = createScheduler({
-      redis: connectRedis(services.redis.url),
+    const scheduler = testScheduler(services, prefix, {
       nsqd: smallNsqd.tcpAddress,
-      topic,
-      prefix,
       backoffMs: 50,
       maxBackoffMs: 100,
       maxRefusedAttempts: 3,
@@ -73,11 +71,8 @@ describe('a change set nsqd refuses', () => {
     });
     try {
       const consumer = await collectMessages(largeNsqd.tcpAddress, topic);
-      const scheduler = createScheduler({
-        redis: connectRedis(services.redis.url),
+      const scheduler = testScheduler(services, prefix, {
         nsqd: largeNsqd.tcpAddress,
-        topic,
-        prefix,
         maxMessageBytes: 7 * 1024 * 1024,
       });
       const errors: Error[] = [];
@@ -101,12 +96,7 @@ describe('a change set nsqd refuses', () => {
     const prefix = uniquePrefix('one-mib');
     const topic = `${prefix}.changes`;
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-    const scheduler = createScheduler({
-      redis: connectRedis(services.redis.url),
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
-    });
+    const scheduler = testScheduler(services, prefix);
     const limit = 1024 * 1024;
     // Find the largest value schedule() accepts: the envelope bound is then exactly the limit.
     const probeId = 'one-mib-probe';

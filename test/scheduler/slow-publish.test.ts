@@ -12,8 +12,8 @@ describe('a publish slower than the lease', () => {
   it('keeps its lease extended, so a second scheduler on the prefix never takes the batch over', async () => {
     const prefix = uniquePrefix('slow-publish');
     const topic = `${prefix}.changes`;
-    const leaseMs = 600;
-    // Every reply from nsqd arrives 2.5 s late: the publish lasts four leases.
+    const leaseMs = 1_500; // extended every 500 ms: a second of slack for a loaded machine
+    // Every reply from nsqd (IDENTIFY, then the MPUB's) arrives 2.5 s late: the publish lasts over three leases.
     const slow = await startNsqdProxy(services.nsqd.tcpAddress, { replyDelayMs: 2_500 });
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
     const redis = connectRedis(services.redis.url);

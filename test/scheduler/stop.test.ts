@@ -5,7 +5,9 @@ import { createScheduler, type PublishedEvent, type RequeuedEvent } from 'hotcon
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
+import { expectErrors } from './expect-errors.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
+import { testScheduler } from './test-scheduler.js';
 
 const services = useServices({ nsqd: true, private: true });
 
@@ -118,5 +120,29 @@ describe('stop() while a publish is in flight', () => {
     expect(consumer.messages).toHaveLength(5);
     await consumer.close();
     await proxy.close();
+  });
+});
+
+describe('stop() called twice', () => {
+  it('resolves the second call only when the first is done, not at once', async () => {
+    const prefix = uniquePrefix('stop-twice');
+    const hungNsqd = await startNsqdProxy(services.nsqd.tcpAddress, { hangOnPublish: true });
+    const redis = connectRedis(services.redis.url);
+    const scheduler = testScheduler(services, prefix, {
+      redis,
+      nsqd: hungNsqd.address,
+      publishTimeoutMs: 1_000,
+    });
+    const errors = expectErrors(scheduler, 'E_PUBLISH_FAILED');
+    for (let i = 0; i < 3; i++) await scheduler.schedule({ key: `k${i}`, value: i });
+    await scheduler.start();
+    await expect.poll(async () => (await scheduler.stats()).processing, { interval: 10 }).toBe(3);
+    const first = scheduler.stop();
+    await scheduler.stop(); // e.g. SIGINT then SIGTERM: the second must not report a stop still under way
+    const admin = testScheduler(services, prefix, { redis });
+    expect(await admin.stats()).toMatchObject({ processing: 0, awaitingPublish: 3 });
+    await first;
+    expect(errors.unexpected()).toEqual([]);
+    await hungNsqd.close();
   });
 });

@@ -1,16 +1,12 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createScheduler,
-  type Logger,
-  type RequeuedEvent,
-  type Scheduler,
-  type SchedulerOptions,
-} from 'hotconf';
+import { type Logger, type RequeuedEvent, type Scheduler, type SchedulerOptions } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { connectRedis, uniquePrefix } from '../helpers/redis.js';
+import { expectErrors } from './expect-errors.js';
+import { testScheduler } from './test-scheduler.js';
+import { uniquePrefix } from '../helpers/redis.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
 
 const services = useServices({ nsqd: true });
@@ -23,12 +19,7 @@ afterEach(async () => {
 });
 
 function scheduler(options: Partial<SchedulerOptions> & { prefix: string }): Scheduler {
-  const created = createScheduler({
-    redis: connectRedis(services.redis.url),
-    nsqd: services.nsqd.tcpAddress,
-    topic: `${options.prefix}.changes`,
-    ...options,
-  });
+  const created = testScheduler(services, options.prefix, options);
   running.push(created);
   return created;
 }
@@ -64,13 +55,14 @@ describe('scheduler options at work', () => {
     });
     const requeued: RequeuedEvent[] = [];
     s.on('requeued', (event) => requeued.push(event));
-    s.on('error', () => {}); // every attempt fails, as intended
+    const errors = expectErrors(s, 'E_PUBLISH_FAILED'); // every attempt fails, as intended
     await s.schedule({ key: 'k', value: 1 });
     await s.start();
     await expect.poll(() => requeued.length, { timeout: 10_000, interval: 10 }).toBeGreaterThanOrEqual(6);
     const first = requeued.slice(0, 6);
     expect(first.map((event) => event.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(first.map((event) => event.delayMs)).toEqual([40, 80, 160, 160, 160, 160]);
+    expect(errors.unexpected()).toEqual([]);
     // Each attempt really waited its delay: attempt i+1 reached "nsqd" at least delayMs after attempt i did
     // (which was before its requeue). Redis' clock and ours are one machine's; Redis counts whole ms.
     for (let i = 1; i < first.length; i++) {
@@ -88,12 +80,13 @@ describe('scheduler options at work', () => {
     });
     const requeued: RequeuedEvent[] = [];
     s.on('requeued', (event) => requeued.push(event));
-    s.on('error', () => {});
+    const errors = expectErrors(s, 'E_PUBLISH_FAILED');
     await s.schedule({ key: 'k', value: 1 });
     await s.start();
     await expect.poll(() => requeued.length, { timeout: 10_000, interval: 10 }).toBe(1);
     expect(nsqd.connections()).toBe(4);
     expect(requeued[0]).toMatchObject({ attempt: 1, delayMs: 60_000 });
+    expect(errors.unexpected()).toEqual([]);
   });
 
   it.each([1, 3])(
