@@ -31,7 +31,8 @@ export function parseClaimReply(reply: readonly unknown[]): ClaimResult {
   const token = String(reply[2]);
   const itemsFrom = 4 + 2 * Number(reply[3]);
   const dead: ClaimedDeadItem[] = [];
-  for (let i = 4; i < itemsFrom; i += 2) dead.push({ id: reply[i] as string, reason: reply[i + 1] as string });
+  for (let i = 4; i < itemsFrom; i += 2)
+    dead.push({ id: reply[i] as string, reason: reply[i + 1] as string });
   const items = parseItemTriples(reply, itemsFrom).map(({ id, runAt, payload, attempts }) => ({
     id,
     runAt,
