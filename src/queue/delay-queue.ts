@@ -170,7 +170,10 @@ export class DelayQueue {
     );
   }
 
-  /** Hands items whose lease expired back to due (or to dead after maxAttempts). Returns how many. */
+  /**
+   * Hands items whose lease expired back to due (the scheduler's change sets to republish), or to dead
+   * after maxAttempts. Returns how many.
+   */
   async reap(): Promise<number> {
     this.assertOpen();
     let total = 0;
@@ -193,7 +196,7 @@ export class DelayQueue {
     return (await this.run('cancel', [id, this.idRetentionMs, this.holdsChangeSets ? '1' : '0'])) === 1;
   }
 
-  /** Moves a pending item to a new run time; null when it is not pending (unknown, leased or done). */
+  /** Moves a pending item to a new run time; null when it is not pending (unknown, leased, dead or done). */
   async reschedule(id: string, when: When): Promise<{ id: string; runAt: number; payload: string } | null> {
     this.assertOpen();
     assertId(id);
