@@ -1,72 +1,35 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { createDelayQueue, createScheduler, type LostEvent, type Scheduler } from 'hotconf';
-import { collectMessages, type CollectedMessages } from '../helpers/nsq.js';
+import { createDelayQueue } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
-import { connectRedis, uniquePrefix } from '../helpers/redis.js';
-import { startNsqdProxy, type NsqdProxy } from './nsqd-proxy.js';
+import { publishingSlowly, type SlowPublishing } from './slow-publishing.js';
 
 const services = useServices({ nsqd: true });
 
-interface SlowPublishing {
-  redis: Redis;
-  scheduler: Scheduler;
-  consumer: CollectedMessages;
-  proxy: NsqdProxy;
-  ids: string[];
-  published: string[];
-  lost: LostEvent[];
-  /** Expires and reaps the leases of `ids` (all when absent), as if the scheduler had stalled past them. */
-  reap(ids?: readonly string[]): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** A scheduler whose batch of three change sets is being published, each publish taking a second. */
-async function publishingSlowly(): Promise<SlowPublishing> {
-  const prefix = uniquePrefix('lost');
-  const topic = `${prefix}.changes`;
+/** A batch of three change sets being published, each publish a second long, and a reap of its leases. */
+async function publishingThreeSlowly(): Promise<
+  SlowPublishing & { reap(ids?: readonly string[]): Promise<void> }
+> {
   // Each publish takes a second: time for a lease to be taken back under it.
-  const proxy = await startNsqdProxy(services.nsqd.tcpAddress, { replyDelayMs: 1_000 });
-  const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-  const redis = connectRedis(services.redis.url);
-  const scheduler = createScheduler({ redis, nsqd: proxy.address, topic, prefix });
-  const published: string[] = [];
-  const lost: LostEvent[] = [];
-  scheduler.on('published', (event) => published.push(event.id));
-  scheduler.on('lost', (event) => lost.push(event));
-  const ids: string[] = [];
-  for (let i = 0; i < 3; i++) ids.push((await scheduler.schedule({ key: `k${i}`, value: i })).id);
-  await scheduler.start();
-  await expect.poll(async () => (await scheduler.stats()).processing, { interval: 10 }).toBe(3);
-  const processingKey = `{${prefix}}:processing`;
+  const run = await publishingSlowly(services, { changes: 3, replyDelayMs: 1_000, name: 'lost' });
+  const processingKey = `{${run.prefix}}:processing`;
   return {
-    redis,
-    scheduler,
-    consumer,
-    proxy,
-    ids,
-    published,
-    lost,
-    async reap(reaped = ids) {
-      const leases = (await redis.zrange(processingKey, 0, -1)).filter((lease) =>
+    ...run,
+    /** Expires and reaps the leases of `ids` (all when absent), as if the scheduler had stalled past them. */
+    async reap(reaped = run.ids) {
+      const leases = (await run.redis.zrange(processingKey, 0, -1)).filter((lease) =>
         reaped.includes(lease.slice(lease.indexOf('|') + 1)),
       );
       expect(leases).toHaveLength(reaped.length);
-      await redis.zadd(processingKey, ...leases.flatMap((lease) => [0, lease]));
-      expect(await createDelayQueue({ redis, prefix }).reap()).toBe(reaped.length);
-    },
-    async close() {
-      await scheduler.stop();
-      await consumer.close();
-      await proxy.close();
+      await run.redis.zadd(processingKey, ...leases.flatMap((lease) => [0, lease]));
+      expect(await createDelayQueue({ redis: run.redis, prefix: run.prefix }).reap()).toBe(reaped.length);
     },
   };
 }
 
 describe('a lease lost while its batch is being published', () => {
   it('is reported as lost, not published; the claim that took it over publishes and reports it', async () => {
-    const run = await publishingSlowly();
+    const run = await publishingThreeSlowly();
     await run.reap();
 
     await expect.poll(() => run.lost.length, { timeout: 10_000, interval: 20 }).toBe(1);
@@ -81,7 +44,7 @@ describe('a lease lost while its batch is being published', () => {
   });
 
   it('names only the change sets whose lease was lost; the rest of the batch is reported published', async () => {
-    const run = await publishingSlowly();
+    const run = await publishingThreeSlowly();
     const [taken, ...kept] = run.ids as [string, ...string[]];
     await run.reap([taken]);
 
