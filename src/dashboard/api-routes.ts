@@ -84,6 +84,7 @@ export function apiRoutes(scheduler: Scheduler): ApiRoute[] {
       handle: ({ query }) =>
         needs('history')({
           ...(query.get('key') ? { key: query.get('key')! } : {}),
+          ...(query.get('id') ? { id: query.get('id')! } : {}),
           limit: integerParam(query, 'limit') ?? 100,
         }),
     },

@@ -9,6 +9,8 @@ import { readInstanceRecords } from './read-fleet.js';
 import type { AppliedReport, WaitForAppliedOptions } from './types.js';
 
 const DEFAULT_POLL_MS = 200;
+// setTimeout's limit: a longer delay would fire at once.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Waits until every instance reporting when the wait began has a receipt for change set `id`, reading
@@ -26,7 +28,7 @@ export async function waitForApplied(
   assertId(id);
   if (typeof options !== 'object' || options === null) throw invalidArgument('options are required');
   const timeoutMs = assertNonNegativeInteger(options.timeoutMs, 'timeoutMs');
-  const pollMs = assertPositiveInteger(options.pollMs ?? DEFAULT_POLL_MS, 'pollMs');
+  const pollMs = assertPositiveInteger(options.pollMs ?? DEFAULT_POLL_MS, 'pollMs', MAX_TIMER_MS);
   const services = assertFleetQuery(options);
   const deadline = Date.now() + timeoutMs;
   const candidates = await readInstanceRecords(redis, keys, services);

@@ -23,7 +23,13 @@ export interface RegisteredMetrics {
 // From 1 ms to 30 s: a change lands within milliseconds when all is well, seconds when NSQ is down.
 const LAG_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-const QUEUE_STATES = ['due', 'scheduled', 'processing', 'dead'] as const;
+const QUEUE_STATES = [
+  ['due', 'due'],
+  ['scheduled', 'scheduled'],
+  ['processing', 'processing'],
+  ['awaitingPublish', 'awaiting_publish'],
+  ['dead', 'dead'],
+] as const;
 
 const SUBSCRIBER_COUNTERS: readonly [keyof SubscriberStats, string][] = [
   ['applied', 'Change sets from NSQ that changed the config.'],
@@ -75,12 +81,20 @@ export function registerMetrics(options: RegisterMetricsOptions = {}): Registere
     });
     new Gauge({
       name: named('hotconf_queue_changes'),
-      help: 'Change sets in the queue by state: due (time passed), scheduled (future), processing, dead.',
+      help: 'Change sets by state: due (time passed), scheduled (future), processing, awaiting_publish (in effect, publish retried), dead.',
       labelNames: ['state'],
       registers,
       async collect() {
         const stats = await scheduler.stats();
-        for (const state of QUEUE_STATES) this.set({ state }, stats[state]);
+        for (const [field, state] of QUEUE_STATES) this.set({ state }, stats[field]);
+      },
+    });
+    new Gauge({
+      name: named('hotconf_queue_oldest_due_lag_seconds'),
+      help: 'How long the oldest due change set has waited for a scheduler (0 when none is due).',
+      registers,
+      async collect() {
+        this.set((await scheduler.stats()).oldestDueLagMs / 1_000);
       },
     });
     const onPublished = (event: PublishedEvent): void => {

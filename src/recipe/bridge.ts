@@ -19,6 +19,8 @@ import { assertScoreUnit, msToScore, scoreToMs, type ScoreUnit } from './score-u
 import type { DeadMember, RecipeBridgeEvents, RecipeBridgeOptions } from './types.js';
 
 const DEFAULT_KEY = 'config:delayed:push';
+/** How long stop() waits for a move stuck on an unreachable Redis before it closes the connection. */
+const STOP_WAIT_MS = 2_000;
 
 /** One member of the recipe's ZSET as read, and what it maps to. */
 interface ReadMember {
@@ -93,11 +95,15 @@ export class RecipeBridge extends EventEmitter<RecipeBridgeEvents> {
     this.running ??= this.run();
   }
 
-  /** Finishes the batch being moved, then stops (and closes the Redis connection if it made it). */
+  /**
+   * Finishes the batch being moved, then stops (and closes the Redis connection if it made it). A move
+   * still waiting on an unreachable Redis after 2 s is abandoned: it is atomic (on Cluster, safe to repeat),
+   * so it either happened or the next bridge does it.
+   */
   async stop(): Promise<void> {
     if (this.stopping.signal.aborted) return;
     this.stopping.abort();
-    await this.running;
+    await Promise.race([this.running, sleep(STOP_WAIT_MS, undefined, { ref: false })]);
     await releaseRedis(this.connection);
   }
 
@@ -159,6 +165,7 @@ export class RecipeBridge extends EventEmitter<RecipeBridgeEvents> {
         if (read === this.batchSize) continue; // there may be more to take now
         waitMs = await this.untilNextRead();
       } catch (error) {
+        if (signal.aborted) break; // stop() closed the connection under it
         failures += 1;
         this.reportError(error as Error);
         waitMs = Math.min(this.pollMs * 2 ** failures, 30_000);

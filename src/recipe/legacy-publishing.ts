@@ -1,5 +1,4 @@
 import type { NormalizedChange } from '../config/changes.js';
-import { parseEnvelope } from '../config/envelope.js';
 import { HotconfError, invalidArgument } from '../errors.js';
 import { assertTopicName } from '../nsq/names.js';
 
@@ -14,15 +13,19 @@ export interface LegacyOptions {
   deletedValue?: string;
 }
 
-/** Turns the scheduler's envelopes into the recipe's bodies, and checks a change set fits them. */
+/** Publishes the recipe's bodies of the change sets the scheduler publishes, and checks a change set fits them. */
 export interface LegacyPublishing {
-  readonly topic: string;
-  /** One body per change of every envelope, in version order; deletes as `deletedValue` says. */
-  bodies(envelopes: readonly string[]): string[];
-  /** Publishes the recipe bodies of these envelopes with `send` (nothing when every change was a skipped delete). */
-  publish(send: PublishFunction, envelopes: readonly string[]): Promise<void>;
+  /** Publishes one body per change of these change sets, in version order, with `send` (none for skipped deletes). */
+  publish(send: PublishFunction, changeSets: readonly LegacyChangeSet[]): Promise<void>;
   /** E_PAYLOAD_TOO_LARGE when one of the change set's recipe bodies would exceed `maxMessageBytes`. */
   assertFits(changes: readonly NormalizedChange[], maxMessageBytes: number): void;
+}
+
+/** A claimed change set as the scheduler publishes it (its version is `(item.runAt, seq)`). */
+export interface LegacyChangeSet {
+  item: { runAt: number };
+  seq: number;
+  changes: readonly NormalizedChange[];
 }
 
 export type PublishFunction = (topic: string, messages: readonly string[]) => Promise<void>;
@@ -41,24 +44,20 @@ export function legacyPublishing(options: unknown, envelopeTopic: string): Legac
     throw invalidArgument(`legacy.deletedValue must be a string when given (got ${typeof deletedValue})`);
   }
   const deletedJson = deletedValue === undefined ? null : JSON.stringify(deletedValue);
-  const bodies = (envelopes: readonly string[]): string[] => {
-    const changeSets = envelopes
-      .map((envelope) => parseEnvelope(envelope))
-      .sort((a, b) => a.effectiveAt - b.effectiveAt || a.seq - b.seq);
+  const bodies = (changeSets: readonly LegacyChangeSet[]): string[] => {
     const messages: string[] = [];
-    for (const { changes } of changeSets) {
-      for (const change of changes) {
-        const valueJson = 'deleted' in change ? deletedJson : JSON.stringify(change.value);
-        if (valueJson !== null) messages.push(recipeBody(change.key, valueJson));
+    const inVersionOrder = [...changeSets].sort((a, b) => a.item.runAt - b.item.runAt || a.seq - b.seq);
+    for (const { changes } of inVersionOrder) {
+      for (const { key, valueJson } of changes) {
+        const json = valueJson ?? deletedJson;
+        if (json !== null) messages.push(recipeBody(key, json));
       }
     }
     return messages;
   };
   return {
-    topic,
-    bodies,
-    publish: async (send, envelopes) => {
-      const messages = bodies(envelopes);
+    publish: async (send, changeSets) => {
+      const messages = bodies(changeSets);
       if (messages.length > 0) await send(topic, messages);
     },
     assertFits: (changes, maxMessageBytes) => {

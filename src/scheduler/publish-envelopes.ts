@@ -1,16 +1,16 @@
 import { envelopeJson } from '../config/envelope.js';
 import type { NsqPublisher } from '../nsq/publisher.js';
-import type { DispatchContext } from './dispatch-batch.js';
+import type { DispatchContext, OutgoingChangeSet } from './dispatch-batch.js';
 
 /**
- * A second publish that every batch's envelopes also wait for: the recipe's legacy bodies
+ * A second publish that every batch also waits for: the recipe's legacy bodies
  * (src/recipe/legacy-publishing.ts), wired in by the scheduler; declared here so this layer does not
  * import the one above it.
  */
 export interface AlsoPublishing {
   publish(
     send: (topic: string, messages: readonly string[]) => Promise<void>,
-    envelopes: readonly string[],
+    changeSets: readonly OutgoingChangeSet[],
   ): Promise<void>;
 }
 
@@ -28,6 +28,6 @@ export function publishEnvelopes(
     const envelopes = changeSets.map(({ item, seq, changes }) =>
       envelopeJson({ id: item.id, seq, effectiveAt: item.runAt, publishedAt: sentAt, changes }),
     );
-    await Promise.all([send(topic, envelopes), legacy?.publish(send, envelopes)]);
+    await Promise.all([send(topic, envelopes), legacy?.publish(send, changeSets)]);
   };
 }

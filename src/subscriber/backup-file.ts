@@ -18,6 +18,7 @@ const FORMAT = 'hotconf-backup/1';
 const STORED_VERSION = /^\d+:\d+$/;
 /** Owner read and write only. */
 const FILE_MODE = 0o600;
+const DIRECTORY_NOT_OPENABLE = new Set(['EISDIR', 'EPERM', 'EACCES']);
 
 /**
  * The last good config on disk, served when Redis is down at start. Written to a temp file that is then
@@ -99,9 +100,15 @@ async function writeDurably(path: string, text: string): Promise<void> {
   }
 }
 
-/** Makes the rename itself durable. */
+/** Makes the rename itself durable, where the platform can (Windows cannot open a directory). */
 async function fsyncDirectory(path: string): Promise<void> {
-  const directory = await open(path, 'r');
+  let directory;
+  try {
+    directory = await open(path, 'r');
+  } catch (error) {
+    if (DIRECTORY_NOT_OPENABLE.has((error as NodeJS.ErrnoException).code ?? '')) return;
+    throw error;
+  }
   try {
     await directory.sync();
   } finally {

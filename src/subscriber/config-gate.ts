@@ -39,8 +39,12 @@ const NOTHING_NEWER: GateOutcome = { committed: false, changes: [], refused: fal
  * Pure: no I/O, no events; the caller reports refusals and changes.
  */
 export class ConfigGate {
-  /** Per held-back key, the greatest version validate refused for it. */
-  private readonly refused = new Map<string, Version>();
+  /**
+   * Per held-back key, the versions validate refused for it that are newer than its value: each refused
+   * change set is reported once, in whatever order they come. Those a newer accepted change passed are
+   * forgotten, so this holds only what is held back now.
+   */
+  private readonly refused = new Map<string, Version[]>();
   private everValidated: boolean;
   private unvalidatedReported = false;
 
@@ -109,8 +113,12 @@ export class ConfigGate {
     }
     this.everValidated = true;
     for (const { key, version } of updates) {
-      const refusedVersion = this.refused.get(key);
-      if (refusedVersion !== undefined && !isNewerVersion(refusedVersion, version)) this.refused.delete(key);
+      const refused = this.refused
+        .get(key)
+        ?.filter((refusedVersion) => isNewerVersion(refusedVersion, version));
+      if (refused === undefined) continue;
+      if (refused.length > 0) this.refused.set(key, refused);
+      else this.refused.delete(key);
     }
     return { changes: this.state.commit(updates, preview) };
   }
@@ -119,11 +127,10 @@ export class ConfigGate {
   private holdBack(updates: readonly KeyUpdate[], reason: Error): Refusal[] {
     let seenBefore = true;
     for (const { key, version } of updates) {
-      const refusedVersion = this.refused.get(key);
-      if (refusedVersion === undefined || isNewerVersion(version, refusedVersion)) {
-        this.refused.set(key, version);
-        seenBefore = false;
-      }
+      const refused = this.refused.get(key) ?? [];
+      if (refused.some((refusedVersion) => isSameVersion(refusedVersion, version))) continue;
+      this.refused.set(key, [...refused, version]);
+      seenBefore = false;
     }
     return seenBefore ? [] : [{ keys: updates.map((update) => update.key), reason }];
   }
@@ -141,6 +148,10 @@ export class ConfigGate {
     this.unvalidatedReported = true;
     return [{ keys: [], reason }];
   }
+}
+
+function isSameVersion(a: Version, b: Version): boolean {
+  return a.effectiveAt === b.effectiveAt && a.seq === b.seq;
 }
 
 function groupByVersion(updates: readonly KeyUpdate[]): KeyUpdate[][] {

@@ -219,7 +219,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
       return;
     }
     if (this.currentSource !== 'none') return this.applyEnvelope(envelope);
-    this.buffered.push(envelope, body.length);
+    this.buffered.push(envelope, Buffer.byteLength(body));
     this.stats.bufferDropped = this.buffered.drops;
   }
 

@@ -57,7 +57,19 @@ describe('usage errors: one line on stderr, exit 2', () => {
   });
 });
 
-const COMMANDS = ['schedule', 'cancel', 'reschedule', 'pending', 'current', 'stats', 'watch', 'scheduler'];
+const COMMANDS = [
+  'schedule',
+  'cancel',
+  'reschedule',
+  'pending',
+  'current',
+  'stats',
+  'watch',
+  'scheduler',
+  'fleet',
+  'dashboard',
+  'bridge',
+];
 
 describe('help', () => {
   it('lists every command for hotconf --help, exit 0', async () => {

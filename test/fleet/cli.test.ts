@@ -11,7 +11,7 @@ import { uniquePrefix } from '../helpers/redis.js';
 import { useSubscriberProcesses } from './processes.js';
 
 const services = useServices({ nsqd: true });
-const startSubscriber = useSubscriberProcesses();
+const startSubscriber = useSubscriberProcesses(services);
 
 function deployment(label: string) {
   const prefix = uniquePrefix(label);
@@ -20,15 +20,8 @@ function deployment(label: string) {
   return {
     hotconf: (...args: string[]) => runCli([...args, ...connection]),
     subscribe: (service: string, instanceId: string) =>
-      startSubscriber({
-        redis: services.redis.url,
-        nsqd: services.nsqd.tcpAddress,
-        topic,
-        prefix,
-        service,
-        instanceId,
-        reportIntervalMs: 300,
-      }),
+      // Its record outlives a stopped instance by 3 intervals: longer than a CLI start on a busy machine.
+      startSubscriber({ prefix, topic }, service, instanceId, { reportIntervalMs: 2_000 }),
     /** The claim → publish loop, in this process. */
     async startScheduler() {
       const scheduler = createScheduler({
@@ -70,7 +63,8 @@ describe('hotconf fleet and schedule --wait', () => {
     expect(applied.applied.instances.map((each) => each.instanceId)).toEqual(['a1', 'a2']);
 
     stopped.child.kill('SIGSTOP');
-    const result = await hotconf('schedule', 'switch=off', '--wait', '--timeout', '1s');
+    // Longer than a report interval, so that the running instance's receipt is in; shorter than 3.
+    const result = await hotconf('schedule', 'switch=off', '--wait', '--timeout', '4s');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/1 applied, 1 missing/);
     expect(result.stdout).toMatch(/api\/a1 {2}applied \d{4}-/);

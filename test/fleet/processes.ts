@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach } from 'vitest';
 import type { ConfigSubscriberOptions } from '../../src/index.js';
+import type { TestServices } from '../helpers/fixtures.js';
 
 const SUBSCRIBER_PROCESS = new URL('./fixtures/subscriber-process.mjs', import.meta.url).pathname;
 
@@ -11,16 +12,23 @@ export interface SubscriberProcess {
   readonly instanceId: string;
 }
 
-type ProcessOptions = Omit<ConfigSubscriberOptions, 'redis' | 'validate' | 'logger'> & {
-  redis: string;
-  instanceId: string;
+/** What a process may be given besides its deployment: JSON-able options only. */
+type ProcessOptions = Partial<Omit<ConfigSubscriberOptions, 'redis' | 'validate' | 'logger'>> & {
+  redis?: string;
 };
 
+export type StartSubscriber = (
+  deployment: { prefix: string; topic: string },
+  service: string,
+  instanceId: string,
+  options?: ProcessOptions,
+) => Promise<SubscriberProcess>;
+
 /**
- * Starts subscriber processes (resolving once each has a config); each is SIGKILLed after the test,
- * after a SIGCONT in case the test stopped it.
+ * Starts subscriber processes on the file's Redis and nsqd (resolving once each has a config); each is
+ * SIGKILLed after the test, after a SIGCONT in case the test stopped it.
  */
-export function useSubscriberProcesses(): (options: ProcessOptions) => Promise<SubscriberProcess> {
+export function useSubscriberProcesses(services: TestServices): StartSubscriber {
   const started: ChildProcess[] = [];
   afterEach(async () => {
     await Promise.all(
@@ -33,12 +41,21 @@ export function useSubscriberProcesses(): (options: ProcessOptions) => Promise<S
       }),
     );
   });
-  return async (options) => {
-    const child = fork(SUBSCRIBER_PROCESS, [JSON.stringify(options)], { stdio: 'inherit' });
+  return async ({ prefix, topic }, service, instanceId, options = {}) => {
+    const subscriberOptions = {
+      redis: services.redis.url,
+      nsqd: services.nsqd.tcpAddress,
+      topic,
+      prefix,
+      service,
+      instanceId,
+      ...options,
+    };
+    const child = fork(SUBSCRIBER_PROCESS, [JSON.stringify(subscriberOptions)], { stdio: 'inherit' });
     started.push(child);
     const [message] = (await Promise.race([once(child, 'message'), once(child, 'exit')])) as unknown[];
-    if (message !== 'ready') throw new Error(`subscriber process ${options.instanceId} exited before ready`);
-    return { child, service: options.service, instanceId: options.instanceId };
+    if (message !== 'ready') throw new Error(`subscriber process ${instanceId} exited before ready`);
+    return { child, service, instanceId };
   };
 }
 

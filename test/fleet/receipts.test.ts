@@ -6,7 +6,7 @@ import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { kill, useSubscriberProcesses } from './processes.js';
 
 const services = useServices({ nsqd: true });
-const startSubscriber = useSubscriberProcesses();
+const startSubscriber = useSubscriberProcesses(services);
 const running: Scheduler[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((scheduler) => scheduler.stop()));
@@ -29,13 +29,7 @@ async function deployment(label: string) {
   running.push(scheduler);
   await scheduler.start();
   const subscribe = (service: string, instanceId: string, options: object = {}) =>
-    startSubscriber({
-      redis: services.redis.url,
-      nsqd: services.nsqd.tcpAddress,
-      topic,
-      prefix,
-      service,
-      instanceId,
+    startSubscriber({ prefix, topic }, service, instanceId, {
       reportIntervalMs: REPORT_INTERVAL_MS,
       ...options,
     });
@@ -163,6 +157,9 @@ describe('receipts, fleet() and waitForApplied() with subscriber processes', () 
       code: 'E_INVALID_ARGUMENT',
     });
     await expect(scheduler.waitForApplied('x', { timeoutMs: -1 })).rejects.toMatchObject({
+      code: 'E_INVALID_ARGUMENT',
+    });
+    await expect(scheduler.waitForApplied('x', { timeoutMs: 1, pollMs: 2 ** 31 })).rejects.toMatchObject({
       code: 'E_INVALID_ARGUMENT',
     });
     await expect(

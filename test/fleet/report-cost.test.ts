@@ -7,7 +7,7 @@ import { useSubscriberProcesses } from './processes.js';
 
 // Private: MONITOR must see this file's traffic only.
 const services = useServices({ nsqd: true, private: true });
-const startSubscriber = useSubscriberProcesses();
+const startSubscriber = useSubscriberProcesses(services);
 
 const CHANGES_PER_SECOND = 1_000;
 const SECONDS = 4;
@@ -29,14 +29,9 @@ it('reports with one MULTI per interval and a constant number of commands, at 1,
   const instanceIds = ['one', 'two'];
   await Promise.all(
     instanceIds.map((instanceId) =>
-      startSubscriber({
+      startSubscriber({ prefix, topic }, 'api', instanceId, {
         // Named connections, so the commands each instance sends can be told apart.
         redis: `${services.redis.url}?connectionName=sub-${instanceId}`,
-        nsqd: services.nsqd.tcpAddress,
-        topic,
-        prefix,
-        service: 'api',
-        instanceId,
         reportIntervalMs: REPORT_INTERVAL_MS,
       }),
     ),
@@ -91,8 +86,13 @@ it('reports with one MULTI per interval and a constant number of commands, at 1,
     expect(multi).toBeLessThanOrEqual(Math.ceil((elapsedSeconds * 1_000) / REPORT_INTERVAL_MS));
     // A report is 13 commands at most (MULTI, 11 writes, EXEC), and nothing else runs per change.
     expect(total).toBeLessThanOrEqual(multi * 13 + 2); // + the reconcile's GET, once in 30 s
-    // And the receipts of those ~4,000 change sets are all there.
-    expect(await redis.zcard(`{${prefix}}:receipts:api/${instanceId}`)).toBe(SECONDS * CHANGES_PER_SECOND);
+    // And the receipts of those 4,000 change sets are all there.
+    const receiptsKey = `{${prefix}}:receipts:api/${instanceId}`;
+    expect(await redis.zcard(receiptsKey)).toBe(SECONDS * CHANGES_PER_SECOND);
+    const bytes = Number(await redis.call('MEMORY', 'USAGE', receiptsKey));
+    figures.push(
+      `receipts of instance ${instanceId}: ${(bytes / (SECONDS * CHANGES_PER_SECOND)).toFixed(0)} bytes each`,
+    );
   }
   await scheduler.stop();
 }, 60_000);

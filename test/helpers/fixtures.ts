@@ -11,15 +11,18 @@ export interface TestServices {
 
 /**
  * Starts a redis-server (and an nsqd) before the file's tests and disposes of them, and of every
- * connection made with connectRedis, after. `private: true` for fault tests that stop or kill them.
+ * connection made with connectRedis, after. `private: true` for fault tests that stop or kill them;
+ * `redisArgs` are added to redis-server's command line (with `private`).
  * After each test, fails it if a fixture (connectRedis, collectMessages) had an unexpected error.
  */
-export function useServices(options: { nsqd?: boolean; private?: boolean } = {}): TestServices {
+export function useServices(
+  options: { nsqd?: boolean; private?: boolean; redisArgs?: readonly string[] } = {},
+): TestServices {
   const services = {} as TestServices;
   beforeAll(async () => {
     const privately = { private: options.private ?? false };
     [services.redis, services.nsqd] = await Promise.all([
-      startRedisServer(privately),
+      startRedisServer({ ...privately, args: options.redisArgs }),
       options.nsqd ? startNsqd(privately) : (undefined as unknown as Nsqd),
     ]);
   });

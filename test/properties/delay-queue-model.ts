@@ -1,18 +1,29 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
-import type { DelayQueue, LeaseRef } from 'hotconf';
+import type { DelayQueue } from 'hotconf';
 import { expect } from 'vitest';
+import {
+  arbitraries,
+  byId,
+  held,
+  HOUR_MS,
+  leaseRefs,
+  LONG_LEASE_MS,
+  pick,
+  recordToken,
+  remember,
+  SHORT_LEASE_WAIT_MS,
+  timeOf,
+  type TokenChoice,
+  type When,
+} from './model-kit.js';
 
 /**
  * A small in-memory model of what one delay-queue prefix must hold, and the commands fast-check runs
- * against it and a real queue side by side. Time is modelled without a clock: an item is scheduled in
- * the past (due at once) or an hour ahead (never due within a run), and a lease either lasts a minute
- * (never runs out within a run) or 1 ms, taken by a claim that then waits for it to run out.
+ * against it and a real queue side by side (time and leases as in model-kit.ts).
  */
 
 export const MAX_ATTEMPTS = 2;
-const HOUR_MS = 3_600_000;
-const LONG_LEASE_MS = 60_000;
 
 type State =
   | { kind: 'due' }
@@ -39,9 +50,7 @@ export interface QueueModel {
   items: Map<string, ModelItem>;
   /** Ids the caller gave (retained once finished); generated ones are forgotten. */
   given: Set<string>;
-  /** Every token any claim handed out, per id: old ones must be refused (fencing). */
   tokens: Map<string, string[]>;
-  /** Ids seen so far, in order: commands pick their targets from here by index. */
   known: string[];
 }
 
@@ -62,45 +71,6 @@ export const emptyModel = (): QueueModel => ({
 type Cmd = fc.AsyncCommand<QueueModel, RealQueues>;
 
 const isPending = (item: ModelItem): boolean => item.state.kind === 'due' || item.state.kind === 'future';
-
-function remember(model: QueueModel, id: string): void {
-  if (!model.known.includes(id)) model.known.push(id);
-}
-
-/** The id at `index` (wrapping) among those seen, or a never-scheduled one when none was. */
-function pick(model: QueueModel, index: number): string {
-  return model.known.length === 0 ? 'never-scheduled' : model.known[index % model.known.length]!;
-}
-
-type TokenChoice = 'current' | 'stale' | 'bogus';
-
-/** A lease reference for a picked id: its current token, one of its old ones, or one never issued. */
-function leaseRef(model: QueueModel, index: number, choice: TokenChoice): LeaseRef {
-  // 'current' aims at a leased item, so that most calls hit one; the others at any id seen.
-  const leased = [...model.items].filter(([, item]) => item.state.kind === 'leased').map(([id]) => id);
-  const id = choice === 'current' && leased.length > 0 ? leased[index % leased.length]! : pick(model, index);
-  const item = model.items.get(id);
-  const issued = model.tokens.get(id) ?? [];
-  const current = item?.state.kind === 'leased' ? item.state.token : undefined;
-  if (choice === 'current' && current) return { id, token: current };
-  const stale = issued.filter((token) => token !== current);
-  if (choice === 'stale' && stale.length > 0) return { id, token: stale[index % stale.length]! };
-  return { id, token: '1-999999999' };
-}
-
-/** The refs of one call; the same ref may come twice (it counts once). */
-function leaseRefs(model: QueueModel, picks: readonly [number, TokenChoice][]): LeaseRef[] {
-  return picks.map(([index, choice]) => leaseRef(model, index, choice));
-}
-
-/** The ids (each once) whose lease one of the refs' tokens holds now. */
-function held(model: QueueModel, refs: readonly LeaseRef[]): string[] {
-  const ids = refs.flatMap((ref) => {
-    const item = model.items.get(ref.id);
-    return item?.state.kind === 'leased' && item.state.token === ref.token ? [ref.id] : [];
-  });
-  return [...new Set(ids)];
-}
 
 /** Acked or cancelled: a given id is remembered by its run time alone, a generated one forgotten. */
 function finish(model: QueueModel, id: string): void {
@@ -126,7 +96,6 @@ export async function checkInvariants(model: QueueModel, real: RealQueues): Prom
     processing: count('leased'),
     dead: count('dead'),
   });
-  const byId = (a: { id: string }, b: { id: string }): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const peeked = (await real.queue.peek({ limit: 1000 })).sort(byId);
   for (const { id, runAt } of peeked) {
     const item = model.items.get(id);
@@ -149,15 +118,10 @@ export async function checkInvariants(model: QueueModel, real: RealQueues): Prom
   );
 }
 
-const when = fc.constantFrom('past', 'future');
-const timeOf = (w: 'past' | 'future'): { at: number } =>
-  // The past means "now" to the queue; the future is never reached within a run.
-  ({ at: w === 'past' ? Date.now() - 60_000 : Date.now() + HOUR_MS });
-
 class Schedule implements Cmd {
   constructor(
     readonly id: string | undefined,
-    readonly at: 'past' | 'future',
+    readonly at: When,
     readonly payload: string,
   ) {}
   check = (): boolean => true;
@@ -205,7 +169,7 @@ class Claim implements Cmd {
     );
     const { items, dead } = await (this.shortLease ? real.shortLease : real.queue).claim({ max: this.max });
     expect(dead).toEqual([]); // nothing here is unusable
-    if (this.shortLease) await sleep(5); // the 1 ms leases have now run out
+    if (this.shortLease) await sleep(SHORT_LEASE_WAIT_MS); // the 1 ms leases have now run out
     // The earliest due items, in the queue's own order, as many as asked for.
     expect(items.map((item) => item.id)).toEqual(dueBefore.slice(0, this.max).map((item) => item.id));
     const tokens = new Set(items.map((item) => item.token));
@@ -215,7 +179,7 @@ class Claim implements Cmd {
       for (const old of model.tokens.get(claimed.id) ?? []) expect(claimed.token).not.toBe(old);
       expect(claimed).toMatchObject({ runAt: item.runAt, payload: item.payload, attempt: item.attempts + 1 });
       item.state = { kind: 'leased', token: claimed.token, expired: this.shortLease };
-      model.tokens.set(claimed.id, [...(model.tokens.get(claimed.id) ?? []), claimed.token]);
+      recordToken(model, claimed.id, claimed.token);
     }
     await checkInvariants(model, real);
   }
@@ -282,7 +246,7 @@ class Cancel implements Cmd {
 class Reschedule implements Cmd {
   constructor(
     readonly index: number,
-    readonly at: 'past' | 'future',
+    readonly at: When,
   ) {}
   check = (): boolean => true;
   async run(model: QueueModel, real: RealQueues): Promise<void> {
@@ -330,25 +294,17 @@ class PurgeDead implements Cmd {
   toString = (): string => 'purgeDead()';
 }
 
-const ids = fc.option(fc.constantFrom('a', 'b', 'c', 'd'), { nil: undefined, freq: 3 });
-const index = fc.nat({ max: 20 });
-const picks = fc.array(
-  fc.tuple(index, fc.constantFrom<TokenChoice>('current', 'current', 'stale', 'bogus')),
-  {
-    minLength: 1,
-    maxLength: 4,
-  },
-);
-
 export const queueCommands = [
-  fc.tuple(ids, when, fc.string({ maxLength: 6 })).map(([id, at, payload]) => new Schedule(id, at, payload)),
+  fc
+    .tuple(arbitraries.id, arbitraries.when, fc.string({ maxLength: 6 }))
+    .map(([id, at, payload]) => new Schedule(id, at, payload)),
   fc.tuple(fc.integer({ min: 1, max: 4 }), fc.boolean()).map(([max, short]) => new Claim(max, short)),
   fc
-    .tuple(fc.constantFrom<LeaseAction>('ack', 'extend', 'requeue', 'requeueLater'), picks)
+    .tuple(fc.constantFrom<LeaseAction>('ack', 'extend', 'requeue', 'requeueLater'), arbitraries.picks)
     .map(([action, chosen]) => new OnLeases(action, chosen)),
   fc.constant(new Reap()),
-  index.map((i) => new Cancel(i)),
-  fc.tuple(index, when).map(([i, at]) => new Reschedule(i, at)),
-  fc.array(index, { minLength: 1, maxLength: 3 }).map((indexes) => new RetryDead(indexes)),
+  arbitraries.index.map((i) => new Cancel(i)),
+  fc.tuple(arbitraries.index, arbitraries.when).map(([i, at]) => new Reschedule(i, at)),
+  fc.array(arbitraries.index, { minLength: 1, maxLength: 3 }).map((indexes) => new RetryDead(indexes)),
   fc.constant(new PurgeDead()),
 ];

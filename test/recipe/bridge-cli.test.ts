@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createScheduler } from 'hotconf';
+import { startGoConsumer } from '../../local-services/recipe-peer.js';
 import { runCli, startCli, type CliProcess } from '../cli/run-cli.js';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
-const services = useServices();
+const services = useServices({ nsqd: true });
 const started: CliProcess[] = [];
 
 afterEach(async () => {
@@ -42,6 +43,32 @@ describe('hotconf bridge', () => {
     const listed = await runCli(['bridge', ...flags, '--dead']);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`score ${score}  not json  not JSON`));
+  });
+
+  it('hotconf scheduler --legacy-topic publishes the recipe bodies the Go consumer decodes', async () => {
+    const prefix = uniquePrefix('scheduler-cli');
+    const legacyTopic = `${prefix}.config_push`;
+    const consumer = await startGoConsumer({
+      nsqd: services.nsqd.tcpAddress,
+      topic: legacyTopic,
+      channel: 'channel1',
+    });
+    try {
+      const cli = startCli([
+        'scheduler',
+        ...['--redis', services.redis.url, '--nsqd', services.nsqd.tcpAddress, '--prefix', prefix],
+        ...['--topic', `${prefix}.changes`, '--legacy-topic', legacyTopic, '--json'],
+      ]);
+      started.push(cli);
+      await cli.waitForEvent((event) => event.event === 'started', 10_000);
+      const scheduler = createScheduler({ redis: services.redis.url, topic: `${prefix}.changes`, prefix });
+      await scheduler.schedule({ key: 'rps', value: 100 });
+      await scheduler.stop();
+      await consumer.waitForCount(1, 10_000);
+      expect(consumer.decoded.map(({ Key, Value }) => [Key, Value])).toEqual([['rps', '100']]);
+    } finally {
+      await consumer.stop();
+    }
   });
 
   it('refuses an unknown --score-unit or --mode as a usage error', async () => {

@@ -28,13 +28,18 @@ export interface SlowPublishing {
  */
 export async function publishingSlowly(
   services: TestServices,
-  { changes, replyDelayMs, name }: { changes: number; replyDelayMs: number; name: string },
+  {
+    changes,
+    replyDelayMs,
+    name,
+    redisErrorsExpected = false,
+  }: { changes: number; replyDelayMs: number; name: string; redisErrorsExpected?: boolean },
 ): Promise<SlowPublishing> {
   const prefix = uniquePrefix(name);
   const topic = `${prefix}.changes`;
   const proxy = await startNsqdProxy(services.nsqd.tcpAddress, { replyDelayMs });
   const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-  const redis = connectRedis(services.redis.url);
+  const redis = connectRedis(services.redis.url, { errorsExpected: redisErrorsExpected });
   const scheduler = createScheduler({ redis, nsqd: proxy.address, topic, prefix });
   const run: SlowPublishing = {
     prefix,

@@ -94,7 +94,12 @@ describe('stop() settles within stopTimeoutMs when Redis is unreachable', () => 
 describe('stop() while a publish is in flight', () => {
   it('acks and reports published a batch nsqd acknowledged after stop() began, and requeues nothing', async () => {
     // nsqd's replies (IDENTIFY, then the MPUB's OK) reach the scheduler 700 ms late.
-    const run = await publishingSlowly(services, { changes: 5, replyDelayMs: 700, name: 'stop-acked' });
+    const run = await publishingSlowly(services, {
+      changes: 5,
+      replyDelayMs: 700,
+      name: 'stop-acked',
+      redisErrorsExpected: true, // later tests kill Redis under its connection
+    });
     expect(run.consumer.messages).toHaveLength(0); // the publish has not been acknowledged yet
 
     await run.scheduler.stop();
@@ -113,7 +118,7 @@ describe('stop() called twice', () => {
   it('resolves the second call only when the first is done, not at once', async () => {
     const prefix = uniquePrefix('stop-twice');
     const hungNsqd = await startNsqdProxy(services.nsqd.tcpAddress, { hangOnPublish: true });
-    const redis = connectRedis(services.redis.url);
+    const redis = connectRedis(services.redis.url, { errorsExpected: true }); // later tests kill Redis under it;
     const scheduler = testScheduler(services, prefix, {
       redis,
       nsqd: hungNsqd.address,

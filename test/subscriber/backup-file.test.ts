@@ -8,10 +8,17 @@ import { BackupFile } from '../../src/subscriber/backup-file.js';
 
 /** Every file handle opened through node:fs/promises, with what was done to it. */
 const opened = vi.hoisted(() => [] as { path: string; flags: string; mode?: number; synced: boolean }[]);
+/** When set, opening this path fails as opening a directory fails on Windows. */
+const unopenable = vi.hoisted(() => ({ path: undefined as string | undefined }));
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs/promises')>();
   const open: typeof fs.open = async (path, flags, mode) => {
+    if (String(path) === unopenable.path) {
+      throw Object.assign(new Error(`EISDIR: illegal operation on a directory, open '${String(path)}'`), {
+        code: 'EISDIR',
+      });
+    }
     const handle = await fs.open(path, flags, mode);
     const record = { path: String(path), flags: String(flags), mode: mode as number, synced: false };
     opened.push(record);
@@ -27,7 +34,10 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 
 const dir = await mkdtemp(join(tmpdir(), 'hotconf-backup-file-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
-beforeEach(() => void opened.splice(0));
+beforeEach(() => {
+  opened.splice(0);
+  unopenable.path = undefined;
+});
 
 function backupOf(path: string, snapshot: ConfigSnapshot, delayMs = 1_000): BackupFile {
   return new BackupFile({
@@ -69,6 +79,15 @@ describe('BackupFile', () => {
     expect(file).toMatchObject({ flags: 'wx', mode: 0o600, synced: true });
     expect(opened.find((entry) => entry.path === dir)).toMatchObject({ synced: true });
     expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/\.tmp$/));
+  });
+
+  it('still writes where a directory cannot be opened to fsync it (Windows)', async () => {
+    const path = join(dir, 'windows', 'backup.json');
+    unopenable.path = join(dir, 'windows');
+    const backup = backupOf(path, snapshot);
+    backup.saveSoon();
+    await backup.flush();
+    expect(await backup.load()).toEqual(snapshot);
   });
 
   it('gives each write its own temp file: two writers of one process and path never collide', async () => {

@@ -57,6 +57,18 @@ describe('ConfigGate', () => {
     expect(state.getAll()).toEqual({});
   });
 
+  it('reports each refused change set once, also an older one that arrives after a newer one', () => {
+    const state = new ConfigState();
+    const gate = new ConfigGate(state, minUnderMax);
+    expect(gate.applyChangeSet(changeSet(3, [{ key: 'mode', value: 'bad' }])).refusals).toHaveLength(1);
+    expect(gate.applyChangeSet(changeSet(2, [{ key: 'mode', value: 'bad' }])).refusals).toHaveLength(1);
+    expect(gate.applyChangeSet(changeSet(2, [{ key: 'mode', value: 'bad' }])).refusals).toEqual([]);
+    // Accepted between the two: the older refusal is over, the newer one still holds the key back.
+    gate.applyChangeSet(changeSet(2.5, [{ key: 'mode', value: 'ok' }]));
+    expect(gate.heldBack).toEqual(['mode']);
+    expect(gate.applyChangeSet(changeSet(3, [{ key: 'mode', value: 'bad' }])).refusals).toEqual([]);
+  });
+
   it('validates the empty config of a new deployment once, and says so once when it is refused', () => {
     const state = new ConfigState();
     const gate = new ConfigGate(state, (config) => typeof config.limit === 'number');

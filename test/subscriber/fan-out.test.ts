@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../src/index.js';
 import { useServices } from '../helpers/fixtures.js';
-import { nsqdHttp, topicStats } from '../../local-services/nsqd-http.js';
+import { nsqdHttp } from '../../local-services/nsqd-http.js';
 import { startNsqd } from '../../local-services/services.js';
 import { publishRaw } from '../helpers/nsq.js';
-import { PATH_TIMEOUT_MS, useDeployments } from './fixtures.js';
+import { channelNames, envelopeBody, PATH_TIMEOUT_MS, untilInEffect, useDeployments } from './fixtures.js';
 import { startNsqdFront } from './nsqd-front.js';
 
 const services = useServices({ nsqd: true });
@@ -76,16 +76,27 @@ describe('every instance of every service', () => {
     const { startScheduler, subscribe } = deployment('no-gap');
     const scheduler = await startScheduler();
     const instances: ReturnType<typeof subscribe>[] = [];
+    const expected: Record<string, unknown> = {};
     for (let i = 0; i < 200; i++) {
       const key = `key-${i % 15}`;
-      if (i % 9 === 8) await scheduler.schedule({ key, deleted: true });
-      else await scheduler.schedule({ key, value: i });
-      // A reconcile would repair a gap 10 minutes later: only the start-up itself can get this right.
-      if (i % 40 === 10) instances.push(subscribe(`starter-${i}`, { reconcileMs: 600_000 }));
+      if (i % 9 === 8) {
+        await scheduler.schedule({ key, deleted: true });
+        delete expected[key];
+      } else {
+        await scheduler.schedule({ key, value: i });
+        expected[key] = i;
+      }
+      // A reconcile would repair a gap 10 minutes later, and a load after the subscription (waited for
+      // up to 10 s here) would too: only the start-up itself can get this right, with its one load.
+      if (i % 40 === 10) {
+        instances.push(subscribe(`starter-${i}`, { reconcileMs: 600_000, connectTimeoutMs: 10_000 }));
+      }
     }
-    const current = await scheduler.current();
+    await expect
+      .poll(async () => (await scheduler.current()).values, { timeout: PATH_TIMEOUT_MS })
+      .toEqual(expected);
     for (const instance of instances) {
-      await expect.poll(() => instance.getAll(), { timeout: PATH_TIMEOUT_MS }).toEqual(current.values);
+      await expect.poll(() => instance.getAll(), { timeout: PATH_TIMEOUT_MS }).toEqual(expected);
       expect(instance.stats.reloads).toBe(1);
     }
   });
@@ -100,6 +111,8 @@ describe('every instance of every service', () => {
         { key: 'old', value: true },
       ],
     });
+    // In the snapshot before the start: validate refuses the empty config (undefined <= undefined).
+    await untilInEffect(scheduler, { min: 1, max: 5 });
     const subscriber = subscribe('svc', {
       validate: (config) => (config.min as number) <= (config.max as number),
     });
@@ -128,9 +141,6 @@ describe('every instance of every service', () => {
 });
 
 describe('its channel and its nsqds', () => {
-  const channelNames = async (httpAddress: string, topic: string): Promise<string[]> =>
-    ((await topicStats(httpAddress, topic))?.channels ?? []).map((channel) => channel.name);
-
   it('reads its own channel <service>.<instanceId>, and deletes it on close() at nsqdHttp, TCP port + 1 by default', async () => {
     const { topic, subscribe } = deployment('close');
     const front = await startNsqdFront(services.nsqd);
@@ -190,9 +200,13 @@ describe('its channel and its nsqds', () => {
       await publishRaw(
         services.nsqd.httpAddress,
         topic,
-        envelope('on-first', 1, [{ key: 'first', value: 1 }]),
+        envelopeBody('on-first', 1, 1, [{ key: 'first', value: 1 }]),
       );
-      await publishRaw(second.httpAddress, topic, envelope('on-second', 2, [{ key: 'second', value: 2 }]));
+      await publishRaw(
+        second.httpAddress,
+        topic,
+        envelopeBody('on-second', 2, 2, [{ key: 'second', value: 2 }]),
+      );
       await expect
         .poll(() => subscriber.getAll(), { timeout: PATH_TIMEOUT_MS })
         .toEqual({ first: 1, second: 2 });
@@ -217,11 +231,6 @@ describe('its channel and its nsqds', () => {
       .toEqual([3]);
   });
 });
-
-/** An envelope v1 as the scheduler publishes it, for publishing straight to the topic. */
-function envelope(id: string, seq: number, changes: unknown[]): string {
-  return JSON.stringify({ v: 1, id, seq, effectiveAt: seq, publishedAt: seq, changes });
-}
 
 /** The RDY count of each client of the channel: how many messages nsqd may have in flight to it. */
 async function readyCounts(httpAddress: string, topic: string, channel: string): Promise<number[]> {

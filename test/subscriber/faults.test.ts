@@ -3,10 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StaleEvent } from '../../src/index.js';
-import { topicStats } from '../../local-services/nsqd-http.js';
 import { useServices } from '../helpers/fixtures.js';
 import { publishRaw } from '../helpers/nsq.js';
-import { isOutageError, PATH_TIMEOUT_MS, useDeployments } from './fixtures.js';
+import {
+  envelopeBody,
+  isOutageError,
+  PATH_TIMEOUT_MS,
+  untilChannelExists,
+  useDeployments,
+} from './fixtures.js';
 
 const services = useServices({ nsqd: true, private: true });
 const deployment = useDeployments(services);
@@ -50,6 +55,9 @@ describe('faults', () => {
     });
     const first = subscribe('svc', { backupFile, backupDelayMs: 50 });
     await first.ready();
+    await expect
+      .poll(() => first.getAll(), { timeout: PATH_TIMEOUT_MS })
+      .toEqual({ limit: 10, mode: 'fast' });
     await first.close();
     expect(JSON.parse(await readFile(backupFile, 'utf8'))).toMatchObject({
       values: { limit: 10, mode: 'fast' },
@@ -171,14 +179,7 @@ describe('faults', () => {
     const { topic, subscribe, expectErrors } = deployment('buffer');
     expectErrors(isOutageError);
     const bodies = Array.from({ length: 20 }, (_, i) =>
-      JSON.stringify({
-        v: 1,
-        id: `raw-${i}`,
-        seq: i + 1,
-        effectiveAt: 1_000 + i,
-        publishedAt: 1_000 + i,
-        changes: [{ key: `key-${i}`, value: 'x'.repeat(200) }],
-      }),
+      envelopeBody(`raw-${i}`, i + 1, 1_000 + i, [{ key: `key-${i}`, value: 'x'.repeat(200) }]),
     );
     const startupBufferBytes = 2_000;
     // What fits, newest first: the buffer keeps these and drops the rest.
@@ -191,13 +192,7 @@ describe('faults', () => {
     await services.redis.kill();
     try {
       const subscriber = subscribe('svc', { startupBufferBytes, retryMs: 100, redisTimeoutMs: 100 });
-      await expect
-        .poll(
-          async () =>
-            ((await topicStats(services.nsqd.httpAddress, topic))?.channels ?? []).map(({ name }) => name),
-          { timeout: PATH_TIMEOUT_MS },
-        )
-        .toContain(subscriber.channel);
+      await untilChannelExists(services.nsqd.httpAddress, topic, subscriber.channel);
       for (const body of bodies) await publishRaw(services.nsqd.httpAddress, topic, body);
       await expect
         .poll(() => subscriber.stats.bufferDropped, { timeout: PATH_TIMEOUT_MS })

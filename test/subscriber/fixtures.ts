@@ -7,6 +7,7 @@ import {
   type Scheduler,
   type SchedulerOptions,
 } from '../../src/index.js';
+import { topicStats } from '../../local-services/nsqd-http.js';
 import type { TestServices } from '../helpers/fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
@@ -105,6 +106,27 @@ export function useDeployments(services: TestServices): (label: string) => Deplo
       },
     };
   };
+}
+
+/** Waits until the snapshot holds these values: the claim applied them (they may not be published yet). */
+export async function untilInEffect(scheduler: Scheduler, values: Record<string, unknown>): Promise<void> {
+  await expect
+    .poll(async () => (await scheduler.current()).values, { timeout: PATH_TIMEOUT_MS })
+    .toMatchObject(values);
+}
+
+/** An envelope v1 as the scheduler publishes it, for publishing straight to the topic (publishRaw). */
+export function envelopeBody(id: string, seq: number, effectiveAt: number, changes: unknown[]): string {
+  return JSON.stringify({ v: 1, id, seq, effectiveAt, publishedAt: effectiveAt, changes });
+}
+
+export async function channelNames(httpAddress: string, topic: string): Promise<string[]> {
+  return ((await topicStats(httpAddress, topic))?.channels ?? []).map((channel) => channel.name);
+}
+
+/** Waits until nsqd has the channel: from then on it gets a copy of everything published to the topic. */
+export async function untilChannelExists(httpAddress: string, topic: string, channel: string): Promise<void> {
+  await expect.poll(() => channelNames(httpAddress, topic), { timeout: PATH_TIMEOUT_MS }).toContain(channel);
 }
 
 /** Errors a test that stops Redis or nsqd provokes: connections refused or lost, reads that failed. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FrozenConfig, RejectedEvent } from '../../src/index.js';
 import { useServices } from '../helpers/fixtures.js';
-import { PATH_TIMEOUT_MS, useDeployments } from './fixtures.js';
+import { PATH_TIMEOUT_MS, untilInEffect, useDeployments } from './fixtures.js';
 
 const services = useServices({ nsqd: true });
 const deployment = useDeployments(services);
@@ -76,6 +76,8 @@ describe('a change validate refuses is held back, and holds back nothing else', 
     // A cross-key rule as well: min <= max, where the change to max comes after the change to min.
     await scheduler.schedule({ key: 'min', value: 10 });
     await scheduler.schedule({ key: 'max', value: 20 });
+    // All in the snapshot before the subscriber starts: this test is about merging a snapshot.
+    await untilInEffect(scheduler, { featureA: 'bad', featureB: 2, featureC: 3, min: 10, max: 20 });
 
     const subscriber = subscribe('svc', {
       validate: (config) =>
@@ -99,6 +101,7 @@ describe('ready() never resolves with a config validate did not accept', () => {
     const { startScheduler, subscribe } = deployment('refused-start');
     const scheduler = await startScheduler();
     await scheduler.schedule({ key: 'featureA', value: 'bad' });
+    await untilInEffect(scheduler, { featureA: 'bad' });
     const subscriber = subscribe('svc', { validate: refuseBadFeatureA, retryMs: 200 });
     const rejected: RejectedEvent[] = [];
     subscriber.on('rejected', (event) => rejected.push(event));
@@ -139,10 +142,14 @@ describe('ready() never resolves with a config validate did not accept', () => {
     await scheduler.schedule({ key: 'featureB', value: 1 });
     const first = subscribe('svc', { validate: refuseBadFeatureA, backupFile });
     await first.ready();
+    await expect
+      .poll(() => first.getAll(), { timeout: PATH_TIMEOUT_MS })
+      .toEqual({ featureA: 'good', featureB: 1 });
     await first.close(); // writes the backup
 
     await scheduler.schedule({ key: 'featureA', value: 'bad' });
     await scheduler.schedule({ key: 'featureB', value: 2 });
+    await untilInEffect(scheduler, { featureA: 'bad', featureB: 2 });
     const second = subscribe('svc', { validate: refuseBadFeatureA, backupFile });
     expect(await second.ready({ timeoutMs: PATH_TIMEOUT_MS })).toMatchObject({ source: 'redis' });
     expect(second.getAll()).toEqual({ featureA: 'good', featureB: 2 });

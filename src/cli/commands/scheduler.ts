@@ -8,16 +8,20 @@ import { untilSignal } from '../signals.js';
 export const scheduler: Command = {
   name: 'scheduler',
   summary: 'run a scheduler: publish changes to NSQ as they fall due',
-  synopsis: 'hotconf scheduler',
+  synopsis: 'hotconf scheduler [--legacy-topic TOPIC]',
   description: `Runs the claim → publish → acknowledge loop until SIGINT or SIGTERM, then finishes the
 batches in flight, gives back what it holds and exits 0. Any number of schedulers may run on one
 prefix. Prints a line per event: starting, started, published, requeued, stopping,
 stopped; errors go to stderr.`,
+  options: `  --legacy-topic TOPIC  also publish each change as the recipe's {"key","value"} body to TOPIC
+                        (e.g. config_push; deletes are not sent)`,
   async run(argv) {
-    const { values } = parseCommand(argv, {});
+    const { values } = parseCommand(argv, { 'legacy-topic': { type: 'string' } } as const);
     const { redisUrl, nsqd, topic, prefix } = connectionSettings(values);
     const { createScheduler } = await loadLibrary();
-    const running = fromFlags(() => createScheduler({ redis: redisUrl, nsqd, topic, prefix }));
+    const legacyTopic = values['legacy-topic'];
+    const legacy = legacyTopic === undefined ? {} : { legacy: { topic: legacyTopic } };
+    const running = fromFlags(() => createScheduler({ redis: redisUrl, nsqd, topic, prefix, ...legacy }));
     running.on('published', (event) =>
       print(
         values.json,

@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 import { api } from '../api.js';
 import type { Page } from '../context.js';
-import { h, show, table, time } from '../dom.js';
+import { h, show, showValue, table, time } from '../dom.js';
+import type { HistoryEntry } from './history.js';
 
 interface AppliedReport {
   id: string;
@@ -23,8 +24,13 @@ export const changePage: Page = {
     const id = context.argument;
     const body = h('div');
     show(context.root, h('h1', {}, 'Change ', h('code', {}, id)), body);
+    const lifeOf = async (): Promise<HistoryEntry[]> =>
+      context.session.features.history ? api<HistoryEntry[]>(`history?id=${encodeURIComponent(id)}`) : [];
     return async () => {
-      const report = await api<AppliedReport>(`changes/${encodeURIComponent(id)}`);
+      const [report, life] = await Promise.all([
+        api<AppliedReport>(`changes/${encodeURIComponent(id)}`),
+        lifeOf(),
+      ]);
       show(
         body,
         h('p', {}, `Effective at ${time(report.effectiveAt)} (UTC)`),
@@ -51,6 +57,26 @@ export const changePage: Page = {
           ]),
           'None.',
         ),
+        context.session.features.history
+          ? [
+              h('h2', {}, 'History'),
+              table(
+                ['At (UTC)', 'Event', 'Revision', 'Changes', 'Who / why'],
+                life.map((entry) => [
+                  time(entry.at),
+                  entry.why ? `${entry.event} (${entry.why})` : entry.event,
+                  entry.revision === undefined ? '–' : String(entry.revision),
+                  h(
+                    'span',
+                    { class: 'value' },
+                    (entry.changes ?? []).map((each) => `${each.key} = ${showValue(each)}`).join('\n'),
+                  ),
+                  [entry.actor, entry.reason].filter(Boolean).join(': '),
+                ]),
+                'No history.',
+              ),
+            ]
+          : null,
       );
     };
   },

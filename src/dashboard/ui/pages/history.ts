@@ -3,8 +3,9 @@ import { api } from '../api.js';
 import type { Page } from '../context.js';
 import { h, show, showValue, table, time } from '../dom.js';
 
-interface HistoryEntry {
+export interface HistoryEntry {
   event: string;
+  why?: string;
   at: number;
   id: string;
   actor?: string;

@@ -1,13 +1,17 @@
 /// <reference lib="dom" />
 import { api } from '../api.js';
 import type { Page } from '../context.js';
-import { h, show, table } from '../dom.js';
+import { h, show, showValue, table, time } from '../dom.js';
 
 interface RecurringChange {
   id: string;
   cron: string;
-  timezone?: string;
-  next?: number[];
+  timezone: string;
+  changes: { key: string; value?: unknown; deleted?: boolean }[];
+  nextRunAt: number | null;
+  durationMs?: number;
+  actor?: string;
+  reason?: string;
 }
 
 export const recurringPage: Page = {
@@ -38,11 +42,25 @@ export const recurringPage: Page = {
       const rows = definitions.map((each) => [
         each.id,
         h('code', {}, each.cron),
-        each.timezone ?? 'UTC',
-        h('span', { class: 'value' }, JSON.stringify(each, null, 1)),
+        each.timezone,
+        h(
+          'span',
+          { class: 'value' },
+          each.changes.map((change) => `${change.key} = ${showValue(change)}`).join('\n'),
+        ),
+        each.durationMs === undefined ? '–' : `${each.durationMs / 1_000} s`,
+        time(each.nextRunAt),
+        [each.actor, each.reason].filter(Boolean).join(': '),
         session.readOnly ? '' : h('button', { class: 'danger', onclick: cancel(each.id) }, 'Cancel'),
       ]);
-      show(list, table(['Id', 'Cron', 'Time zone', 'Definition', ''], rows, 'No recurring changes.'));
+      show(
+        list,
+        table(
+          ['Id', 'Cron', 'Time zone', 'Changes', 'Lasts', 'Next (UTC)', 'Who / why', ''],
+          rows,
+          'No recurring changes.',
+        ),
+      );
     };
   },
 };

@@ -1,0 +1,58 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../cli/run-cli.js';
+import { useServices } from '../helpers/fixtures.js';
+import { uniquePrefix } from '../helpers/redis.js';
+
+const services = useServices();
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('hotconf dashboard', () => {
+  it('serves the dashboard on 127.0.0.1 by default until SIGTERM', async () => {
+    const port = await freePort();
+    const token = 'cli-token-cli-token-cli-token';
+    const cli = startCli(
+      [
+        'dashboard',
+        '--port',
+        String(port),
+        '--redis',
+        services.redis.url,
+        '--prefix',
+        uniquePrefix('cli-dash'),
+      ],
+      {
+        HOTCONF_DASHBOARD_TOKEN: token,
+      },
+    );
+    await cli.waitForLine((line) => line === `dashboard at http://127.0.0.1:${port}/`);
+    const session = await fetch(`http://127.0.0.1:${port}/api/session`);
+    expect(await session.json()).toMatchObject({ readOnly: false, authenticated: false });
+    const config = await fetch(`http://127.0.0.1:${port}/api/config`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(await config.json()).toEqual({ revision: 0, values: {} });
+    expect(await cli.stop('SIGTERM')).toBe(0);
+  });
+
+  it('needs exactly one of --token and --read-only, and --port', async () => {
+    const neither = await runCli(['dashboard', '--port', '8080']);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toMatch(/give either --token TOKEN or --read-only/);
+    const both = await runCli(['dashboard', '--port', '8080', '--read-only', '--token', 'x'.repeat(20)]);
+    expect(both.code).toBe(2);
+    const noPort = await runCli(['dashboard', '--read-only']);
+    expect(noPort.stderr).toMatch(/missing --port/);
+    const shortToken = await runCli(['dashboard', '--port', '8080', '--token', 'short']);
+    expect(shortToken.code).toBe(2);
+    expect(shortToken.stderr).toMatch(/at least 16 characters/);
+  });
+});
