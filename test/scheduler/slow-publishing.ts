@@ -1,10 +1,16 @@
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
-import { createScheduler, type LostEvent, type RequeuedEvent, type Scheduler } from 'hotconf';
+import {
+  createScheduler,
+  type LostEvent,
+  type RequeuedEvent,
+  type Scheduler,
+  type SchedulerOptions,
+} from 'hotconf';
 import type { TestServices } from '../helpers/fixtures.js';
 import { collectMessages, type CollectedMessages } from '../helpers/nsq.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
-import { startNsqdProxy, type NsqdProxy } from './nsqd-proxy.js';
+import { startNsqdProxy, type NsqdProxy, type NsqdProxyOptions } from './nsqd-proxy.js';
 
 export interface SlowPublishing {
   prefix: string;
@@ -23,24 +29,32 @@ export interface SlowPublishing {
 }
 
 /**
- * A started scheduler whose nsqd answers `replyDelayMs` late (IDENTIFY, then each publish), with
- * `changes` change sets claimed and their publish under way: time for a test to act in the middle of it.
+ * A started scheduler behind an nsqd proxy that answers late or hangs on publishes, with `changes`
+ * change sets claimed in one batch and their publish under way: time for a test to act in the middle of it.
  */
 export async function publishingSlowly(
   services: TestServices,
   {
     changes,
-    replyDelayMs,
     name,
+    proxy: proxyOptions,
+    options = {},
     redisErrorsExpected = false,
-  }: { changes: number; replyDelayMs: number; name: string; redisErrorsExpected?: boolean },
+  }: {
+    changes: number;
+    name: string;
+    /** How the nsqd in front of the scheduler misbehaves: replies late, or hangs on publishes. */
+    proxy: NsqdProxyOptions;
+    options?: Partial<SchedulerOptions>;
+    redisErrorsExpected?: boolean;
+  },
 ): Promise<SlowPublishing> {
   const prefix = uniquePrefix(name);
   const topic = `${prefix}.changes`;
-  const proxy = await startNsqdProxy(services.nsqd.tcpAddress, { replyDelayMs });
+  const proxy = await startNsqdProxy(services.nsqd.tcpAddress, proxyOptions);
   const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
   const redis = connectRedis(services.redis.url, { errorsExpected: redisErrorsExpected });
-  const scheduler = createScheduler({ redis, nsqd: proxy.address, topic, prefix });
+  const scheduler = createScheduler({ redis, nsqd: proxy.address, topic, prefix, ...options });
   const run: SlowPublishing = {
     prefix,
     topic,

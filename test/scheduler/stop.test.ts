@@ -96,8 +96,8 @@ describe('stop() while a publish is in flight', () => {
     // nsqd's replies (IDENTIFY, then the MPUB's OK) reach the scheduler 700 ms late.
     const run = await publishingSlowly(services, {
       changes: 5,
-      replyDelayMs: 700,
       name: 'stop-acked',
+      proxy: { replyDelayMs: 700 },
       redisErrorsExpected: true, // later tests kill Redis under its connection
     });
     expect(run.consumer.messages).toHaveLength(0); // the publish has not been acknowledged yet
