@@ -65,5 +65,11 @@ it('shows history with a per-revision diff and rolls back from the history page'
   await expect
     .poll(() => page.locator('#message').textContent(), { timeout: 5_000 })
     .toMatch(new RegExp(`^rollback to revision ${first} scheduled as `));
+  // History says the dashboard did it.
+  const rollbackId = /scheduled as (\S+)$/.exec((await page.locator('#message').textContent())!)![1]!;
+  expect(await scheduler.history({ id: rollbackId })).toMatchObject([
+    { event: 'applied', actor: 'dashboard' },
+    { event: 'scheduled', actor: 'dashboard' },
+  ]);
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard-history-rollback.png'), fullPage: true });
 }, 60_000);
