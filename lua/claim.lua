@@ -4,7 +4,8 @@
         claims.
   ARGV[1] max items, ARGV[2] lease ms
   Returns { now, nextRunAt (earliest remaining run time, -1 when none), token ('' when nothing was leased),
-            number of ids sent to dead, dead id..., id1, "<runAt>|<payload>", failedAttempts1, id2, ... }
+            number of ids sent to dead, dead id1, its reason, dead id2, ...,
+            id1, "<runAt>|<payload>", failedAttempts1, id2, ... }
 ]]
 -- @include "keys"
 -- @include "time"

@@ -1,15 +1,15 @@
 --[[ extend: push the lease deadline of items whose token still matches to now + ARGV[1] ms.
   KEYS: the hotconf keys (includes/keys.lua); uses processing.
   ARGV[1] lease ms, then id1, token1, id2, token2, ...
-  Returns the number of leases extended.
+  Returns the ids whose lease that token no longer holds, which were not extended (usually none).
 ]]
 -- @include "keys"
 -- @include "time"
 -- @include "leases"
 
-local ids, members = heldLeases(2)
+local ids, members, lost = heldLeases(2)
 if #ids == 0 then
-  return 0
+  return lost
 end
 local deadline = serverNowMs() + tonumber(ARGV[1])
 local args = {}
@@ -18,4 +18,4 @@ for i, member in ipairs(members) do
   args[2 * i] = member
 end
 redis.call('ZADD', processingKey, 'XX', unpack(args))
-return #ids
+return lost

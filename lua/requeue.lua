@@ -5,19 +5,20 @@
   KEYS: the hotconf keys (includes/keys.lua); uses due, republish, processing, attempts, dead, dead-reasons.
   ARGV[1] delay ms, ARGV[2] max attempts, ARGV[3] wake channel, ARGV[4] 'due' | 'republish',
   then id1, token1, id2, token2, ...
-  Returns the number of items requeued (dead ones included).
+  Returns the ids whose lease that token no longer holds, which were not requeued (usually none; the
+  others were requeued or, out of attempts, sent to dead).
 ]]
 -- @include "keys"
 -- @include "time"
 -- @include "wake"
 -- @include "leases"
 
-local ids, members = heldLeases(5)
+local ids, members, lost = heldLeases(5)
 if #ids == 0 then
-  return 0
+  return lost
 end
 local now = serverNowMs()
 local previousEarliest = earliestRunAt()
 giveBack(ids, members, giveBackKey(ARGV[4]), now + tonumber(ARGV[1]), now, tonumber(ARGV[2]))
 wakeIfEarlier(ARGV[3], previousEarliest)
-return #ids
+return lost

@@ -12,7 +12,10 @@ export type HotconfErrorCode =
   | 'E_REDIS'
   | 'E_MALFORMED_MESSAGE'
   | 'E_REJECTED'
-  /** The id names an item that was given up (dead): `retryDead()` or `purgeDead()` it first. */
+  /**
+   * The id names an item that was given up (dead): `retryDead()` or `purgeDead()` it first. Also the
+   * scheduler's `error` event when its claim sent items it cannot decode to dead (ids and reasons named).
+   */
   | 'E_DEAD'
   /** The prefix's keys are in a newer layout than this version of hotconf knows (src/redis/layout.ts). */
   | 'E_LAYOUT'

@@ -2,6 +2,7 @@ export { HotconfError, type HotconfErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
 export { createDelayQueue, DelayQueue, MAX_BATCH, type QueueCounts } from './queue/delay-queue.js';
 export type {
+  ClaimedDeadItem,
   ClaimedItem,
   ClaimResult,
   DeadItem,

@@ -69,12 +69,17 @@ local function storedItemProblem(stored)
   return nil
 end
 
--- The reply shared by claim and claim-changes:
--- { now, nextRunAt or -1, token or '', number of dead ids, dead id..., id1, stored1, attempts1, id2, ... }
+-- The reply shared by claim and claim-changes: { now, nextRunAt or -1, token or '', number of dead ids,
+-- dead id1, its reason, dead id2, ..., id1, stored1, attempts1, id2, ... }
 local function claimReply(now, token, ids, stored, attempts, deadIds)
   local reply = { formatMs(now), earliestRunAt() or -1, token or '', #deadIds }
-  for _, id in ipairs(deadIds) do
-    reply[#reply + 1] = id
+  if #deadIds > 0 then
+    -- Read back what leaseUsable just wrote: rare, and it keeps claim-changes' call unchanged.
+    local reasons = redis.call('HMGET', deadReasonsKey, unpack(deadIds))
+    for i, id in ipairs(deadIds) do
+      reply[#reply + 1] = id
+      reply[#reply + 1] = reasons[i]
+    end
   end
   return appendItems(reply, ids, stored, attempts)
 end

@@ -3,7 +3,7 @@
 -- again under a new token names a member that no longer exists (fencing), with no token lookup.
 
 -- ARGV from position `first` on holds id/token pairs. Returns the ids whose lease that token still
--- holds, and their lease members (a pair given twice counts once).
+-- holds, their lease members, and the ids whose lease it no longer holds (a pair given twice counts once).
 local function heldLeases(first)
   local members, pairIds, seen = {}, {}, {}
   for i = first, #ARGV, 2 do
@@ -14,9 +14,9 @@ local function heldLeases(first)
       pairIds[#pairIds + 1] = ARGV[i]
     end
   end
-  local ids, held = {}, {}
+  local ids, held, lost = {}, {}, {}
   if #members == 0 then
-    return ids, held
+    return ids, held, lost
   end
   local deadlines = redis.call('ZMSCORE', processingKey, unpack(members))
   for i = 1, #members do
@@ -24,9 +24,11 @@ local function heldLeases(first)
     if type(deadlines[i]) == 'string' then
       ids[#ids + 1] = pairIds[i]
       held[#held + 1] = members[i]
+    else
+      lost[#lost + 1] = pairIds[i]
     end
   end
-  return ids, held
+  return ids, held, lost
 end
 
 -- The id of a lease member.

@@ -43,6 +43,12 @@ export interface DelayQueueInternals {
   claimScript?: Extract<ScriptName, 'claim' | 'claimChanges'>;
 }
 
+/** What ack, extend or requeue did: how many leases the tokens still held, and the ids of those they did not. */
+export interface LeaseOutcome {
+  matched: number;
+  lostIds: string[];
+}
+
 /** Counts of a queue, with the scheduler's change sets in effect that await republish. */
 export interface QueueCounts extends QueueStats {
   awaitingPublish: number;
@@ -131,13 +137,18 @@ export class DelayQueue {
 
   /** Finishes leased items whose token still matches. Returns how many were acked (each once). */
   async ack(items: LeaseRef | readonly LeaseRef[]): Promise<number> {
+    return (await this.ackLeases(items)).matched;
+  }
+
+  /** @internal ack(), also naming the ids it did not ack because their lease was lost (the scheduler's `lost`). */
+  async ackLeases(items: LeaseRef | readonly LeaseRef[]): Promise<LeaseOutcome> {
     return this.leaseOperation('ack', [this.idRetentionMs, this.holdsChangeSets ? '1' : '0'], items);
   }
 
   /** Pushes the lease deadline to now + `leaseMs` (default: the queue's). Returns how many matched. */
   async extend(items: LeaseRef | readonly LeaseRef[], leaseMs = this.leaseMs): Promise<number> {
     assertPositiveInteger(leaseMs, 'leaseMs');
-    return this.leaseOperation('extend', [leaseMs], items);
+    return (await this.leaseOperation('extend', [leaseMs], items)).matched;
   }
 
   /**
@@ -145,6 +156,14 @@ export class DelayQueue {
    * sets, in effect already, go to republish instead of due.)
    */
   async requeue(items: LeaseRef | readonly LeaseRef[], options?: { delayMs?: number }): Promise<number> {
+    return (await this.requeueLeases(items, options)).matched;
+  }
+
+  /** @internal requeue(), also naming the ids it did not give back because their lease was lost. */
+  async requeueLeases(
+    items: LeaseRef | readonly LeaseRef[],
+    options?: { delayMs?: number },
+  ): Promise<LeaseOutcome> {
     const delay = resolveWhen({ delayMs: assertOptionalObject(options, 'requeue options')?.delayMs ?? 0 });
     return this.leaseOperation(
       'requeue',
@@ -153,7 +172,10 @@ export class DelayQueue {
     );
   }
 
-  /** Hands items whose lease expired back to due (or to dead after maxAttempts). Returns how many. */
+  /**
+   * Hands items whose lease expired back to due (the scheduler's change sets to republish), or to dead
+   * after maxAttempts. Returns how many.
+   */
   async reap(): Promise<number> {
     this.assertOpen();
     let total = 0;
@@ -176,7 +198,7 @@ export class DelayQueue {
     return (await this.run('cancel', [id, this.idRetentionMs, this.holdsChangeSets ? '1' : '0'])) === 1;
   }
 
-  /** Moves a pending item to a new run time; null when it is not pending (unknown, leased or done). */
+  /** Moves a pending item to a new run time; null when it is not pending (unknown, leased, dead or done). */
   async reschedule(id: string, when: When): Promise<{ id: string; runAt: number; payload: string } | null> {
     this.assertOpen();
     assertId(id);
@@ -263,15 +285,16 @@ export class DelayQueue {
     script: Extract<ScriptName, 'ack' | 'extend' | 'requeue'>,
     leadingArgs: readonly (string | number)[],
     items: LeaseRef | readonly LeaseRef[],
-  ): Promise<number> {
+  ): Promise<LeaseOutcome> {
     this.assertOpen();
     const refs = toLeaseRefs(items);
-    let matched = 0;
+    const lostIds: string[] = [];
     for (let start = 0; start < refs.length; start += MAX_BATCH) {
       const pairs = refs.slice(start, start + MAX_BATCH).flatMap((ref) => [ref.id, ref.token]);
-      matched += Number(await this.run(script, [...leadingArgs, ...pairs]));
+      // The scripts reply with the ids whose lease the token no longer holds: usually none.
+      lostIds.push(...((await this.run(script, [...leadingArgs, ...pairs])) as string[]));
     }
-    return matched;
+    return { matched: refs.length - lostIds.length, lostIds };
   }
 
   /** Runs a script, after checking the server and the prefix's layout once per connection. */

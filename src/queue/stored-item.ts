@@ -1,4 +1,4 @@
-import type { ClaimResult, DeadItem, PendingItem } from './types.js';
+import type { ClaimedDeadItem, ClaimResult, DeadItem, PendingItem } from './types.js';
 
 /** Items are stored as "<runAt>|<payload>" in one hash field: one HMGET gives a claim both. */
 export function parseStoredItem(stored: string): { runAt: number; payload: string } {
@@ -29,8 +29,11 @@ export function parseItemTriples(reply: readonly unknown[], from: number): Pendi
 /** Reads the claim scripts' reply (lua/includes/claim-due.lua claimReply). */
 export function parseClaimReply(reply: readonly unknown[]): ClaimResult {
   const token = String(reply[2]);
-  const deadCount = Number(reply[3]);
-  const items = parseItemTriples(reply, 4 + deadCount).map(({ id, runAt, payload, attempts }) => ({
+  const itemsFrom = 4 + 2 * Number(reply[3]);
+  const dead: ClaimedDeadItem[] = [];
+  for (let i = 4; i < itemsFrom; i += 2)
+    dead.push({ id: reply[i] as string, reason: reply[i + 1] as string });
+  const items = parseItemTriples(reply, itemsFrom).map(({ id, runAt, payload, attempts }) => ({
     id,
     runAt,
     payload,
@@ -42,7 +45,7 @@ export function parseClaimReply(reply: readonly unknown[]): ClaimResult {
     items,
     nextRunAt: nextRunAt < 0 ? null : nextRunAt,
     now: Number(reply[0]),
-    dead: reply.slice(4, 4 + deadCount) as string[],
+    dead,
   };
 }
 

@@ -60,8 +60,14 @@ export interface ClaimResult {
   nextRunAt: number | null;
   /** The Redis server time of the claim; sleep for `nextRunAt - now`, never by the local clock. */
   now: number;
-  /** Ids this claim found unusable (payload vanished, not written by this queue) and moved to dead. */
-  dead: string[];
+  /** Items this claim found unusable (payload vanished, not written by this queue) and moved to dead. */
+  dead: ClaimedDeadItem[];
+}
+
+/** An item a claim moved to dead instead of leasing it, and why (as `dead()` lists it later). */
+export interface ClaimedDeadItem {
+  id: string;
+  reason: string;
 }
 
 export interface DeadItem {

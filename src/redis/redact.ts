@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 /** What stands in for a password wherever hotconf shows a URL or an error. */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 // scheme://user:password@ — the password is what goes; the user name stays, it helps tell URLs apart.
 const URL_PASSWORD = /\b([a-z][\w+.-]*:\/\/[^\s/:@]*):[^\s/@]*@/gi;

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { RedisClient } from './connection.js';
 
 /** The oldest Redis hotconf runs on: its scripts use ZMSCORE (Redis 6.2). */
-export const MIN_REDIS_VERSION = [6, 2] as const;
+const MIN_REDIS_VERSION = [6, 2] as const;
 
 const checked = new WeakMap<RedisClient, Promise<void>>();
 

@@ -1,6 +1,7 @@
 import type { DelayQueue } from '../queue/delay-queue.js';
 import type { ClaimedItem } from '../queue/types.js';
 import { backoffDelay } from './backoff.js';
+import { deadItemsError } from './dead-report.js';
 import { dispatchBatch, type DispatchContext } from './dispatch-batch.js';
 import type { WakeListener } from './wake-listener.js';
 
@@ -59,6 +60,7 @@ export class ClaimLoop {
         const claim = await queue.claim({ max: batchSize });
         this.serverOffsetMs = claim.now - Date.now();
         failures = 0;
+        if (claim.dead.length > 0) this.options.dispatch.onError(deadItemsError(claim.dead));
         if (claim.items.length > 0) {
           await this.dispatch(claim.items);
           continue;

@@ -103,14 +103,13 @@ async function publishSplittingRefusals(
 async function acknowledge(context: DispatchContext, groups: PublishOutcome['published']): Promise<void> {
   const items = groups.flatMap(({ changeSets }) => changeSets.map(({ item }) => item));
   if (items.length === 0) return;
-  const acked = await context.queue.ack(items);
-  if (acked < items.length) {
-    // Published, but no longer ours to finish: the lease was taken back and the change goes out again.
-    context.onLost({ ids: items.map((item) => item.id) });
-    return;
-  }
+  const { lostIds } = await context.queue.ackLeases(items);
+  // Published, but no longer ours to finish: the lease was taken back and the change goes out again.
+  if (lostIds.length > 0) context.onLost({ ids: lostIds });
+  const lost = new Set(lostIds);
   for (const { changeSets, publishedAt } of groups) {
     for (const { item, seq } of changeSets) {
+      if (lost.has(item.id)) continue;
       context.onPublished({
         id: item.id,
         seq,
@@ -132,8 +131,9 @@ async function retryOrGiveUp(
     await requeue(context, [changeSet], error);
     return;
   }
-  if ((await context.queue.ack([item])) === 0) {
-    context.onLost({ ids: [item.id] });
+  const { lostIds } = await context.queue.ackLeases([item]);
+  if (lostIds.length > 0) {
+    context.onLost({ ids: lostIds });
     return;
   }
   context.onError(
@@ -155,8 +155,10 @@ async function requeue(
   const items = changeSets.map(({ item }) => item);
   const attempt = Math.max(...items.map((item) => item.attempt));
   const delayMs = context.signal.aborted ? 0 : backoffDelay(attempt, context.backoffMs, context.maxBackoffMs);
-  const requeued = await context.queue.requeue(items, { delayMs });
-  if (requeued < items.length) context.onLost({ ids: items.map((item) => item.id) });
-  else context.onRequeued({ ids: items.map((item) => item.id), attempt, delayMs, error });
+  const { lostIds } = await context.queue.requeueLeases(items, { delayMs });
+  if (lostIds.length > 0) context.onLost({ ids: lostIds });
+  const lost = new Set(lostIds);
+  const requeued = items.filter((item) => !lost.has(item.id)).map((item) => item.id);
+  if (requeued.length > 0) context.onRequeued({ ids: requeued, attempt, delayMs, error });
   context.onError(error);
 }

@@ -107,11 +107,11 @@ export interface RequeuedEvent {
 }
 
 /**
- * nsqd acknowledged these change sets, but by the time of the ack the lease on them had expired and been
- * taken back (a pause longer than leaseMs): another claim publishes them again, so they are not done.
+ * By the time this scheduler acked (or gave back) these change sets, the lease on them had expired and
+ * been taken back (a pause longer than leaseMs): another claim publishes them again, so they are not done.
  */
 export interface LostEvent {
-  /** The batch's ids (when only part of its leases were taken back, the acked ones are listed too). */
+  /** The ids whose lease was lost; the rest of their batch was acked (and reported) as usual. */
   ids: string[];
 }
 

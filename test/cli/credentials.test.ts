@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../../local-services/services.js';
+import { describe, expect, it } from 'vitest';
+import { usePasswordProtectedRedis } from '../helpers/redis.js';
 import { runCli, startCli } from './run-cli.js';
 
 const SECRET = 'supersecret';
@@ -8,15 +7,7 @@ const SECRET = 'supersecret';
 // A password given to the CLI, in --redis or in HOTCONF_REDIS_URL, never appears in what it prints:
 // errors, warnings, --json output.
 describe('the CLI never prints a Redis password', () => {
-  let server: RedisServer;
-  beforeAll(async () => {
-    server = await startRedisServer({ private: true });
-    // Set after start: the harness's readiness probe has no password.
-    const admin = new Redis(server.url);
-    await admin.config('SET', 'requirepass', 'the-right-one');
-    admin.disconnect();
-  });
-  afterAll(() => server.dispose());
+  const passworded = usePasswordProtectedRedis('the-right-one');
 
   for (const json of [[], ['--json']]) {
     it(`stats ${json.join('')} on an unreachable Redis: the URL in the error has its password masked`, async () => {
@@ -44,7 +35,7 @@ describe('the CLI never prints a Redis password', () => {
   });
 
   it('a wrong password: stats fails and watch warns, neither prints it', async () => {
-    const url = `redis://:${SECRET}@${server.host}:${server.port}`;
+    const url = `redis://:${SECRET}@${passworded.server.host}:${passworded.server.port}`;
     const stats = await runCli(['stats', '--json', '--redis', url]);
     expect(stats.code).toBe(1);
     expect(stats.stderr).toMatch(/WRONGPASS/);

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { startRedisServer, type RedisServer } from '../../local-services/services.js';
 import { recordUnexpectedError } from './unexpected-errors.js';
 
 const connections: Redis[] = [];
@@ -25,4 +27,21 @@ export function connectRedis(
 
 export async function closeAllRedis(): Promise<void> {
   for (const redis of connections.splice(0)) redis.disconnect();
+}
+
+/**
+ * A private redis-server (disposed of after the file) that requires the password `password`, for tests
+ * that give hotconf a wrong one and check it never shows.
+ */
+export function usePasswordProtectedRedis(password: string): { readonly server: RedisServer } {
+  const holder = {} as { server: RedisServer };
+  beforeAll(async () => {
+    holder.server = await startRedisServer({ private: true });
+    // Set after start: the harness's readiness probe has no password.
+    const admin = new Redis(holder.server.url);
+    await admin.config('SET', 'requirepass', password);
+    admin.disconnect();
+  });
+  afterAll(() => holder.server?.dispose());
+  return holder;
 }

@@ -305,35 +305,30 @@ describe('when nsqd fails', () => {
     }
   });
 
-  it('rejects with E_PUBLISH_FAILED after publishTimeoutMs when nsqd accepts the connection but never acknowledges', async () => {
-    const hung = await startHungNsqd({ answerIdentify: true });
-    try {
-      const publisher = newPublisher({ nsqd: hung.address, publishTimeoutMs, connectTimeoutMs });
+  for (const { answerIdentify, limit, when } of [
+    {
+      answerIdentify: true,
+      limit: 'publishTimeoutMs',
+      when: 'nsqd accepts the connection but never acknowledges',
+    },
+    { answerIdentify: false, limit: 'connectTimeoutMs', when: 'nsqd never answers IDENTIFY' },
+  ] as const) {
+    it(`rejects with E_PUBLISH_FAILED after ${limit} when ${when}`, async () => {
+      const hung = await startHungNsqd({ answerIdentify });
+      const limitMs = { publishTimeoutMs, connectTimeoutMs }[limit];
+      try {
+        const publisher = newPublisher({ nsqd: hung.address, publishTimeoutMs, connectTimeoutMs });
 
-      const failedAfter = await elapsedMs(() =>
-        expect(publisher.publish(uniqueTopic(), ['m'])).rejects.toMatchObject({ code: 'E_PUBLISH_FAILED' }),
-      );
-      expect(failedAfter).toBeGreaterThanOrEqual(publishTimeoutMs - 50);
-      expect(failedAfter).toBeLessThan(publishTimeoutMs + 1000);
-    } finally {
-      await hung.close();
-    }
-  });
-
-  it('rejects with E_PUBLISH_FAILED after connectTimeoutMs when nsqd never answers IDENTIFY', async () => {
-    const hung = await startHungNsqd({ answerIdentify: false });
-    try {
-      const publisher = newPublisher({ nsqd: hung.address, publishTimeoutMs, connectTimeoutMs });
-
-      const failedAfter = await elapsedMs(() =>
-        expect(publisher.publish(uniqueTopic(), ['m'])).rejects.toMatchObject({ code: 'E_PUBLISH_FAILED' }),
-      );
-      expect(failedAfter).toBeGreaterThanOrEqual(connectTimeoutMs - 50);
-      expect(failedAfter).toBeLessThan(connectTimeoutMs + 1000);
-    } finally {
-      await hung.close();
-    }
-  });
+        const failedAfter = await elapsedMs(() =>
+          expect(publisher.publish(uniqueTopic(), ['m'])).rejects.toMatchObject({ code: 'E_PUBLISH_FAILED' }),
+        );
+        expect(failedAfter).toBeGreaterThanOrEqual(limitMs - 50);
+        expect(failedAfter).toBeLessThan(limitMs + 1000);
+      } finally {
+        await hung.close();
+      }
+    });
+  }
 
   it('fails over to the second address when the first refuses connections', async () => {
     const nsqd = await startNsqd({ private: true });

@@ -31,7 +31,7 @@ describe("the scheduler's claim and items it cannot decode", () => {
 
     const claim = await claimer.claim({ max: 10 });
     expect(claim.items.map((item) => item.id).sort()).toEqual(['good-1', 'good-2']);
-    expect(claim.dead).toEqual(['plain']);
+    expect(claim.dead).toEqual([{ id: 'plain', reason: 'not a hotconf change set' }]);
     expect((await scheduler.current()).values).toEqual({ a: 1, b: 2 });
     const dead = await scheduler.dead();
     expect(dead).toEqual([
@@ -94,7 +94,7 @@ describe('the plain queue and a vanished payload', () => {
     await redis.hdel(`{${prefix}}:items`, 'lost');
     const claim = await queue.claim({ max: 10 });
     expect(claim.items.map((item) => item.id)).toEqual(['kept']);
-    expect(claim.dead).toEqual(['lost']);
+    expect(claim.dead).toEqual([{ id: 'lost', reason: 'payload vanished' }]);
     expect(await queue.stats()).toMatchObject({ due: 0, processing: 1, dead: 1 });
     expect(await queue.dead()).toEqual([
       expect.objectContaining({ id: 'lost', payload: '', reason: 'payload vanished' }),

@@ -7,9 +7,8 @@ import {
   HotconfError,
   type Logger,
 } from 'hotconf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../../local-services/services.js';
-import { uniquePrefix } from '../helpers/redis.js';
+import { describe, expect, it } from 'vitest';
+import { uniquePrefix, usePasswordProtectedRedis } from '../helpers/redis.js';
 
 const SECRET = 'supersecret';
 
@@ -26,15 +25,7 @@ function recordingLogger(): Logger & { lines: unknown[][] } {
 // The password may reach hotconf in a URL's user-info or in an ioredis client's `password` option; it
 // must not appear in what hotconf throws, emits or logs.
 describe('credentials never appear in errors or logs', () => {
-  let server: RedisServer;
-  beforeAll(async () => {
-    server = await startRedisServer({ private: true });
-    // Set after start: the harness's readiness probe has no password.
-    const admin = new Redis(server.url);
-    await admin.config('SET', 'requirepass', 'the-right-one');
-    admin.disconnect();
-  });
-  afterAll(() => server.dispose());
+  const passworded = usePasswordProtectedRedis('the-right-one');
 
   it('an invalid redis URL is refused without quoting its password', () => {
     for (const create of [
@@ -57,15 +48,21 @@ describe('credentials never appear in errors or logs', () => {
   });
 
   for (const [where, redisOption] of [
-    ['in the URL', () => `redis://:${SECRET}@${server.host}:${server.port}`],
+    ['in the URL', () => `redis://:${SECRET}@${passworded.server.host}:${passworded.server.port}`],
     [
       'in the ioredis password option',
-      () => new Redis({ host: server.host, port: server.port, password: SECRET, maxRetriesPerRequest: 1 }),
+      () =>
+        new Redis({
+          host: passworded.server.host,
+          port: passworded.server.port,
+          password: SECRET,
+          maxRetriesPerRequest: 1,
+        }),
     ],
   ] as const) {
     it(`a refused password ${where} is not in the rejection, the error events or the log`, async () => {
       const redis = redisOption();
-      if (typeof redis !== 'string') redis.on('error', () => {});
+      if (typeof redis !== 'string') redis.on('error', () => {}); // WRONGPASS, on purpose
       const logger = recordingLogger();
       const errors: unknown[] = [];
       const prefix = uniquePrefix('credentials');

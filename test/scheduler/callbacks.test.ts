@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { type Logger, type PublishedEvent } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { testScheduler } from './test-scheduler.js';
+import { schedulerThroughOutage, testScheduler } from './test-scheduler.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true, private: true });
@@ -57,16 +56,7 @@ describe('user callbacks cannot stop the loop or skip an event', () => {
         throw new Error('logger fails');
       },
     };
-    // An app client that gives a command up after one reconnect, so the loop's commands fail soon after
-    // the kill (with ioredis' default of 20, a command in flight at the kill waits ~50 s).
-    const redis = new Redis(services.redis.url, { maxRetriesPerRequest: 1 });
-    redis.on('error', () => {});
-    const scheduler = testScheduler(services, prefix, {
-      redis,
-      backoffMs: 50,
-      maxBackoffMs: 200,
-      logger: throwingLogger,
-    });
+    const { scheduler, redis } = schedulerThroughOutage(services, prefix, { logger: throwingLogger });
     let errorsSeen = 0;
     scheduler.on('error', () => {
       errorsSeen += 1;

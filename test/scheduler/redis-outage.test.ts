@@ -1,8 +1,7 @@
-import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { testScheduler } from './test-scheduler.js';
+import { schedulerThroughOutage } from './test-scheduler.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true, private: true });
@@ -12,15 +11,7 @@ describe('the scheduler through a Redis restart', () => {
     const prefix = uniquePrefix('redis-restart');
     const topic = `${prefix}.changes`;
     const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-    // Gives a command up after one reconnect: with ioredis' default (20), a command in flight at the kill
-    // would take ~50 s to fail.
-    const redis = new Redis(services.redis.url, { maxRetriesPerRequest: 1 });
-    redis.on('error', () => {});
-    const scheduler = testScheduler(services, prefix, {
-      redis,
-      backoffMs: 50,
-      maxBackoffMs: 200,
-    });
+    const { scheduler, redis } = schedulerThroughOutage(services, prefix);
     const errors: { code?: string }[] = [];
     scheduler.on('error', (error) => errors.push(error as { code?: string }));
     const published: string[] = [];

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createScheduler, type PublishedEvent, type RequeuedEvent } from 'hotconf';
-import { collectMessages } from '../helpers/nsq.js';
+import { createScheduler, type PublishedEvent } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { expectErrors } from './expect-errors.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
+import { publishingSlowly } from './slow-publishing.js';
 import { testScheduler } from './test-scheduler.js';
 
 const services = useServices({ nsqd: true, private: true });
@@ -93,33 +93,24 @@ describe('stop() settles within stopTimeoutMs when Redis is unreachable', () => 
 
 describe('stop() while a publish is in flight', () => {
   it('acks and reports published a batch nsqd acknowledged after stop() began, and requeues nothing', async () => {
-    const prefix = uniquePrefix('stop-acked');
-    const topic = `${prefix}.changes`;
     // nsqd's replies (IDENTIFY, then the MPUB's OK) reach the scheduler 700 ms late.
-    const proxy = await startNsqdProxy(services.nsqd.tcpAddress, { replyDelayMs: 700 });
-    const consumer = await collectMessages(services.nsqd.tcpAddress, topic);
-    const redis = connectRedis(services.redis.url, { errorsExpected: true }); // later tests kill Redis under it;
-    const scheduler = createScheduler({ redis, nsqd: proxy.address, topic, prefix });
-    const published: string[] = [];
-    const requeued: RequeuedEvent[] = [];
-    scheduler.on('published', (event) => published.push(event.id));
-    scheduler.on('requeued', (event) => requeued.push(event));
-    const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await scheduler.schedule({ key: `k${i}`, value: i })).id);
-    await scheduler.start();
-    await expect.poll(async () => (await scheduler.stats()).processing, { interval: 10 }).toBe(5);
-    expect(consumer.messages).toHaveLength(0); // the publish has not been acknowledged yet
+    const run = await publishingSlowly(services, {
+      changes: 5,
+      name: 'stop-acked',
+      proxy: { replyDelayMs: 700 },
+      redisErrorsExpected: true, // later tests kill Redis under its connection
+    });
+    expect(run.consumer.messages).toHaveLength(0); // the publish has not been acknowledged yet
 
-    await scheduler.stop();
-    expect(requeued).toEqual([]);
-    expect(published.sort()).toEqual([...ids].sort());
-    const stats = await createScheduler({ redis, topic, prefix }).stats();
+    await run.scheduler.stop();
+    expect(run.requeued).toEqual([]);
+    expect(run.published.sort()).toEqual([...run.ids].sort());
+    const stats = await createScheduler({ redis: run.redis, topic: run.topic, prefix: run.prefix }).stats();
     expect(stats).toMatchObject({ due: 0, processing: 0, scheduled: 0 });
-    await consumer.waitForCount(5, 5_000);
+    await run.consumer.waitForCount(5, 5_000);
     await sleep(500); // a quiet period: no second copy follows
-    expect(consumer.messages).toHaveLength(5);
-    await consumer.close();
-    await proxy.close();
+    expect(run.consumer.messages).toHaveLength(5);
+    await run.close();
   });
 });
 

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { createScheduler, type Scheduler, type SchedulerOptions } from 'hotconf';
 import type { TestServices } from '../helpers/fixtures.js';
 import { connectRedis } from '../helpers/redis.js';
@@ -19,4 +20,20 @@ export function testScheduler(
     ...options,
     redis: options.redis ?? connectRedis(services.redis.url),
   });
+}
+
+/**
+ * A scheduler for a test that kills Redis under it, with quick backoff, on an app client that gives a
+ * command up after one reconnect: with ioredis' default (20), a command in flight at the kill would take
+ * ~50 s to fail. Disconnect `redis` at the end of the test.
+ */
+export function schedulerThroughOutage(
+  services: TestServices,
+  prefix: string,
+  options: Partial<SchedulerOptions> = {},
+): { scheduler: Scheduler; redis: Redis } {
+  const redis = new Redis(services.redis.url, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {}); // the outage is the test's doing; the scheduler reports it as E_REDIS
+  const scheduler = testScheduler(services, prefix, { redis, backoffMs: 50, maxBackoffMs: 200, ...options });
+  return { scheduler, redis };
 }
