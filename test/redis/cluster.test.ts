@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConfigSubscriber, createDelayQueue, createScheduler } from '../../src/index.js';
+import { createConfigSubscriber, createDelayQueue, createScheduler } from 'hotconf';
 import { startNsqd, startRedisCluster, type Nsqd, type RedisCluster } from '../../local-services/services.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
