@@ -27,6 +27,14 @@ export function assertIntegerInRange(
   return value;
 }
 
+/** Node runs a timer of more than 2^31-1 ms after 1 ms: longer waits are refused, not shortened. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A wait a timer can hold: an integer from 1 to MAX_TIMER_MS ms. */
+export function assertTimerMs(value: unknown, what: string): number {
+  return assertIntegerInRange(value, what, 1, MAX_TIMER_MS);
+}
+
 export function assertPositiveInteger(value: unknown, what: string, max = Number.MAX_SAFE_INTEGER): number {
   return assertIntegerInRange(value, what, 1, max);
 }

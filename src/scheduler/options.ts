@@ -1,11 +1,8 @@
 import { DEFAULT_MAX_KEY_BYTES } from '../config/changes.js';
 import { MPUB_MESSAGE_OVERHEAD_BYTES } from '../nsq/publisher.js';
 import { MAX_BATCH } from '../queue/delay-queue.js';
-import { assertIntegerInRange } from '../queue/validate.js';
+import { assertIntegerInRange, assertTimerMs, MAX_TIMER_MS } from '../queue/validate.js';
 import type { SchedulerOptions } from './types.js';
-
-/** Node runs a longer setTimeout/setInterval after 1 ms, so no timer option may exceed it. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024; // nsqd's default --max-msg-size
 const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024; // nsqd's default --max-body-size
@@ -31,7 +28,7 @@ export interface ResolvedSchedulerOptions {
 
 /** Throws E_INVALID_ARGUMENT for any option that is not usable as given; touches nothing. */
 export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSchedulerOptions {
-  const leaseMs = timer(options.leaseMs ?? DEFAULT_LEASE_MS, 'leaseMs');
+  const leaseMs = assertTimerMs(options.leaseMs ?? DEFAULT_LEASE_MS, 'leaseMs');
   const maxMessageBytes = assertIntegerInRange(
     options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     'maxMessageBytes',
@@ -44,7 +41,7 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
     'maxBodyBytes',
     smallestBody,
   );
-  const backoffMs = timer(options.backoffMs ?? 200, 'backoffMs');
+  const backoffMs = assertTimerMs(options.backoffMs ?? 200, 'backoffMs');
   return {
     leaseMs,
     batchSize: assertIntegerInRange(options.batchSize ?? 100, 'batchSize', 1, MAX_BATCH),
@@ -52,8 +49,8 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
     maxMessageBytes,
     maxBodyBytes,
     maxKeyBytes: assertIntegerInRange(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, 'maxKeyBytes', 1),
-    connectTimeoutMs: timer(options.connectTimeoutMs ?? 2_000, 'connectTimeoutMs'),
-    publishTimeoutMs: timer(options.publishTimeoutMs ?? 5_000, 'publishTimeoutMs'),
+    connectTimeoutMs: assertTimerMs(options.connectTimeoutMs ?? 2_000, 'connectTimeoutMs'),
+    publishTimeoutMs: assertTimerMs(options.publishTimeoutMs ?? 5_000, 'publishTimeoutMs'),
     publishRetries: assertIntegerInRange(options.publishRetries ?? 2, 'publishRetries', 0),
     backoffMs,
     maxBackoffMs: assertIntegerInRange(
@@ -62,15 +59,11 @@ export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSche
       backoffMs,
       MAX_TIMER_MS,
     ),
-    reapIntervalMs: timer(
+    reapIntervalMs: assertTimerMs(
       options.reapIntervalMs ?? Math.min(1_000, Math.ceil(leaseMs / 2)),
       'reapIntervalMs',
     ),
-    stopTimeoutMs: timer(options.stopTimeoutMs ?? 5_000, 'stopTimeoutMs'),
+    stopTimeoutMs: assertTimerMs(options.stopTimeoutMs ?? 5_000, 'stopTimeoutMs'),
     maxRefusedAttempts: assertIntegerInRange(options.maxRefusedAttempts ?? 5, 'maxRefusedAttempts', 1),
   };
-}
-
-function timer(value: unknown, name: string): number {
-  return assertIntegerInRange(value, name, 1, MAX_TIMER_MS);
 }
