@@ -4,6 +4,7 @@ import type { ApplyRateResult } from './phases/apply-rate.js';
 import type { BullmqResult } from './phases/bullmq.js';
 import type { ClaimResult } from './phases/claim.js';
 import type { EndToEndResult } from './phases/end-to-end.js';
+import type { HistoryCostResult } from './phases/history-cost.js';
 import type { LatencyResult } from './phases/latency.js';
 import type { MemoryResult } from './phases/memory.js';
 import type { NaiveResult } from './phases/naive.js';
@@ -14,6 +15,7 @@ export interface PhaseResults {
   naive: NaiveResult;
   scaling: ScalingResult;
   endToEnd: EndToEndResult;
+  historyCost: HistoryCostResult;
   bullmq: BullmqResult;
   latency: LatencyResult;
   applyRate: ApplyRateResult;
@@ -28,7 +30,7 @@ export function buildReport(
   machine: MachineInfo,
   results: PhaseResults,
 ) {
-  const { claim, naive, scaling, endToEnd, bullmq, latency, applyRate, memory } = results;
+  const { claim, naive, scaling, endToEnd, historyCost, bullmq, latency, applyRate, memory } = results;
   const { curve, ...latencyFigures } = latency;
   return {
     date: run.date,
@@ -44,6 +46,13 @@ export function buildReport(
       batchSize: endToEnd.batchSize,
       maxInFlight: endToEnd.maxInFlight,
       changes: endToEnd.changes,
+    },
+    historyCost: {
+      offOpsPerSec: historyCost.offOpsPerSec,
+      onOpsPerSec: historyCost.onOpsPerSec,
+      costPercent: historyCost.costPercent,
+      schedulers: historyCost.schedulers,
+      batchSize: historyCost.batchSize,
     },
     bullmq: {
       opsPerSec: bullmq.opsPerSec,
@@ -65,6 +74,7 @@ export function buildReport(
       claim: { backlog: claim.backlog, runs: claim.runs },
       scaling,
       endToEnd: endToEnd.runs,
+      historyCost: historyCost.runs,
       bullmq: bullmq.runs,
       latencyCurve: curve,
     },

@@ -11,6 +11,7 @@ import { runApplyRatePhase } from './phases/apply-rate.js';
 import { runBullmqPhase } from './phases/bullmq.js';
 import { runClaimPhase } from './phases/claim.js';
 import { runEndToEndPhase } from './phases/end-to-end.js';
+import { runHistoryCostPhase } from './phases/history-cost.js';
 import { runLatencyPhase } from './phases/latency.js';
 import { runMemoryPhase } from './phases/memory.js';
 import { runNaivePhase } from './phases/naive.js';
@@ -46,6 +47,7 @@ try {
     naive: await inOrder(runNaivePhase),
     scaling: await inOrder(runScalingPhase),
     endToEnd: await inOrder(runEndToEndPhase),
+    historyCost: await inOrder(runHistoryCostPhase),
     bullmq: await inOrder(runBullmqPhase),
     latency: await inOrder(runLatencyPhase),
     applyRate: await inOrder(runApplyRatePhase),

@@ -9,7 +9,19 @@ interface Row {
 }
 
 function rows(report: Report): Row[] {
-  const { claim, claimAck, endToEnd, bullmq, naive, hotconf, latency, applyRate, memory, ratios } = report;
+  const {
+    claim,
+    claimAck,
+    endToEnd,
+    historyCost,
+    bullmq,
+    naive,
+    hotconf,
+    latency,
+    applyRate,
+    memory,
+    ratios,
+  } = report;
   const higher = (at: number) => ({ at, better: 'higher' as const });
   const lower = (at: number) => ({ at, better: 'lower' as const });
   return [
@@ -32,6 +44,9 @@ function rows(report: Report): Row[] {
       unit: 'changes/s',
       target: higher(80_000),
     },
+    { figure: 'end to end, history off', value: historyCost.offOpsPerSec, unit: 'changes/s' },
+    { figure: 'end to end, history on', value: historyCost.onOpsPerSec, unit: 'changes/s' },
+    { figure: 'history cost', value: historyCost.costPercent, unit: '%', target: lower(15) },
     { figure: `BullMQ, concurrency ${bullmq.concurrency}`, value: bullmq.opsPerSec, unit: 'jobs/s' },
     { figure: 'end to end ÷ BullMQ', value: ratios.endToEndVsBullmq, unit: '×', target: higher(10) },
     { figure: `naive recipe, ${naive.workers} workers`, value: naive.opsPerSec, unit: 'items/s' },

@@ -13,7 +13,11 @@
   the truth).
   KEYS: the hotconf keys (includes/keys.lua); uses due, republish, processing, items, attempts, dead,
         dead-reasons, claims, config, versions, rev, meta.
-  ARGV[1] max items, ARGV[2] lease ms
+  ARGV[1] max items, ARGV[2] lease ms, ARGV[3] id retention ms (for change sets skipped by step 3)
+  Step 3 for a batch with release facts (includes/release-claim.lua, release-apply.lua): each change set
+  gets its own revision and an `applied` history entry with previous values; a conflicting one is
+  skipped (history `skipped`, finished, not published); reverts of time-boxed changes and recurring
+  changes' next occurrences are scheduled here.
   Returns the reply of claim (includes/claim-due.lua claimReply).
 ]]
 -- @include "keys"
@@ -21,8 +25,16 @@
 -- @include "wake"
 -- @include "items-reply"
 -- @include "claim-due"
+-- @include "retention"
+-- @include "fields"
+-- @include "release-meta"
+-- @include "history"
 -- @include "change-set"
 -- @include "snapshot"
+-- @include "schedule-change"
+-- @include "recurring"
+-- @include "release-apply"
+-- @include "release-claim"
 
 local max, leaseMs = tonumber(ARGV[1]), tonumber(ARGV[2])
 local now = claimClockMs()
@@ -43,5 +55,6 @@ for i = 1, fromDue do
     deadFromDue = deadFromDue + 1
   end
 end
-applyToSnapshot(stored, fromDue - deadFromDue)
+leased, stored, attempts =
+  applyClaimed(token, leased, stored, attempts, now, fromDue - deadFromDue, tonumber(ARGV[3]))
 return claimReply(now, token, leased, stored, attempts, deadIds)

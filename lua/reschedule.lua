@@ -1,11 +1,16 @@
 --[[ reschedule: move a pending item (in due: not leased, not in effect, not dead) to a new run time.
   KEYS: the hotconf keys (includes/keys.lua); uses due, items, meta (appliedAt), republish (wake).
   ARGV[1] id, ARGV[2] 'at' | 'delay', ARGV[3] ms (as in schedule), ARGV[4] wake channel
+  A change set with release facts is recorded in history (rescheduled).
   Returns the new "<runAt>|<payload>", or false when the item is not pending.
 ]]
 -- @include "keys"
 -- @include "time"
 -- @include "wake"
+-- @include "fields"
+-- @include "release-meta"
+-- @include "history"
+-- @include "record-change"
 
 local id = ARGV[1]
 if not redis.call('ZSCORE', dueKey, id) then
@@ -17,5 +22,6 @@ local stored = formatMs(runAt) .. string.sub(previous, (string.find(previous, '|
 local previousEarliest = earliestRunAt()
 redis.call('ZADD', dueKey, runAt, id)
 redis.call('HSET', itemsKey, id, stored)
+recordChangeEvent('rescheduled', id, stored)
 wakeIfEarlier(ARGV[4], previousEarliest)
 return stored

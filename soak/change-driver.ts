@@ -11,6 +11,8 @@ export interface AcknowledgedChange extends Version {
 
 const KEYS = 200;
 const RETRY_MS = 200;
+/** After stop(), how long changes not yet acknowledged are retried before they are given up. */
+const FINISH_MS = 60_000;
 
 /**
  * Schedules changes at `perSecond` through `scheduler` (not started: it only writes): mostly one key set,
@@ -21,6 +23,9 @@ const RETRY_MS = 200;
 export class ChangeDriver {
   readonly acknowledged: AcknowledgedChange[] = [];
   retries = 0;
+  /** Changes still unacknowledged FINISH_MS after stop() (Redis never came back): not retried further. */
+  abandoned = 0;
+  private giveUpAt = Infinity;
   private next = 0;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -31,7 +36,7 @@ export class ChangeDriver {
     private readonly maxInFlight = 2_000,
   ) {}
 
-  /** Runs until stop(); then resolves once every change it began is acknowledged. */
+  /** Runs until stop(); then resolves once every change it began is acknowledged (or abandoned). */
   async run(): Promise<void> {
     const tickMs = 50;
     const perTick = Math.max(1, Math.round((this.perSecond * tickMs) / 1_000));
@@ -45,6 +50,7 @@ export class ChangeDriver {
 
   stop(): void {
     this.stopped = true;
+    this.giveUpAt = Date.now() + FINISH_MS;
   }
 
   private begin(n: number): void {
@@ -62,6 +68,10 @@ export class ChangeDriver {
         this.acknowledged.push({ id, n, changes, seq, effectiveAt });
         return;
       } catch {
+        if (Date.now() > this.giveUpAt) {
+          this.abandoned += 1;
+          return;
+        }
         this.retries += 1;
         await sleep(RETRY_MS);
       }

@@ -25,7 +25,11 @@ export type HotconfErrorCode =
   | 'E_UNAUTHORIZED'
   | 'E_READ_ONLY'
   | 'E_NOT_AVAILABLE'
-  | 'E_NOT_FOUND';
+  | 'E_NOT_FOUND'
+  | 'E_UNKNOWN_REVISION'
+  | 'E_REVISION_TRIMMED'
+  | 'E_NOTHING_TO_ROLL_BACK'
+  | 'E_HISTORY_OFF';
 
 /** The one error type hotconf throws on purpose. `code` is stable across versions. */
 export class HotconfError extends Error {

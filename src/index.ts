@@ -28,6 +28,13 @@ export type {
   SchedulerStats,
 } from './scheduler/types.js';
 export type { ChangeSetInput, ConfigChange } from './config/changes.js';
+export type { ConflictEvent } from './release/conflict-watcher.js';
+export type { HistoryEntry, HistoryEvent, HistoryWhy } from './release/history-entry.js';
+export type { HistoryQuery } from './release/history-reader.js';
+export type { RecurringChange, RecurringInput } from './release/recurring-definition.js';
+export type { ReleaseOptions, RollbackOptions } from './release/release-control.js';
+export type { ChangeKind } from './release/release-meta.js';
+export type { KeyDiff, KeyState } from './release/revisions.js';
 export type { Envelope, EnvelopeChange } from './config/envelope.js';
 export type { Version } from './config/version.js';
 export { createConfigSubscriber, ConfigSubscriber } from './subscriber/subscriber.js';

@@ -56,12 +56,19 @@ export async function runEndToEndPhase(context: BenchContext): Promise<EndToEndR
   return { opsPerSec, schedulers, batchSize, maxInFlight, changes, runs };
 }
 
-async function measurePublishing(
+/** One run: `historyLimit` 0 turns history (and release control) off; the default keeps it on. */
+export async function measurePublishing(
   context: BenchContext,
-  run: { schedulers: number; batchSize: number; changes: number; topic: string },
+  run: { schedulers: number; batchSize: number; changes: number; topic: string; historyLimit?: number },
 ): Promise<EndToEndRun> {
   const { redisUrl, nsqd } = context;
-  const options = { redis: redisUrl, topic: run.topic, prefix: PREFIX, batchSize: run.batchSize };
+  const options = {
+    redis: redisUrl,
+    topic: run.topic,
+    prefix: PREFIX,
+    batchSize: run.batchSize,
+    ...(run.historyLimit === undefined ? {} : { historyLimit: run.historyLimit }),
+  };
   const admin = createScheduler(options);
   await fillScheduler(admin, run.changes, (index) => ({
     change: { key: `key-${index % CONFIG_KEYS}`, value: index },

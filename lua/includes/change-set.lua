@@ -62,7 +62,8 @@ local function changeSetProblem(stored)
       return 'malformed change set (value)'
     end
   end
-  if pos ~= #stored + 1 then
+  -- Release facts may follow the changes (includes/release-meta.lua).
+  if pos ~= #stored + 1 and pos ~= releaseMetaStart(stored) then
     return 'malformed change set (trailing bytes)'
   end
   return nil

@@ -20,3 +20,4 @@ local metaKey = KEYS[14]        -- HASH deployment facts: 'layout' (layout versi
                                 --   'appliedAt' (greatest effectiveAt the snapshot has applied)
 local historyKey = KEYS[15]     -- STREAM the life of every change set
 local recurringKey = KEYS[16]   -- HASH recurring id -> definition and its next occurrences
+local keyRevisionsKey = KEYS[17] -- HASH config key -> revision that last changed it (release control)

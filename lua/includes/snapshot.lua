@@ -25,6 +25,23 @@ local function callInSlices(command, key, args, width)
   return results
 end
 
+-- Writes what a claim changed: each key's version, its value or its delete, the snapshot revision
+-- (`revision`, or incremented when nil), and meta 'appliedAt', the greatest effectiveAt applied
+-- (includes/time.lua clamps new changes to it). Shared by applyToSnapshot and the release path.
+local function writeSnapshot(versionArgs, setArgs, deletedKeys, latestAt, revision)
+  callInSlices('HSET', versionsKey, versionArgs, 2000)
+  callInSlices('HSET', configKey, setArgs, 2000)
+  callInSlices('HDEL', configKey, deletedKeys, 1000)
+  if revision then
+    redis.call('SET', revisionKey, revision)
+  else
+    redis.call('INCR', revisionKey)
+  end
+  if latestAt > (tonumber(redis.call('HGET', metaKey, 'appliedAt')) or 0) then
+    redis.call('HSET', metaKey, 'appliedAt', formatMs(latestAt))
+  end
+end
+
 -- Applies the first `count` claimed change sets (stored values "<runAt>|<encoded change set>") to the
 -- snapshot. Per key the greatest version wins, against the batch and against what the snapshot already
 -- holds, so a late, older change never overwrites a newer one and re-applying a change set changes nothing.
@@ -70,11 +87,5 @@ local function applyToSnapshot(stored, count)
   if #versionArgs == 0 then
     return
   end
-  callInSlices('HSET', versionsKey, versionArgs, 2000)
-  callInSlices('HSET', configKey, setArgs, 2000)
-  callInSlices('HDEL', configKey, deletedKeys, 1000)
-  redis.call('INCR', revisionKey)
-  if latestAt > (tonumber(redis.call('HGET', metaKey, 'appliedAt')) or 0) then
-    redis.call('HSET', metaKey, 'appliedAt', formatMs(latestAt))
-  end
+  writeSnapshot(versionArgs, setArgs, deletedKeys, latestAt, nil)
 end

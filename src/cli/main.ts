@@ -4,7 +4,11 @@ import { bridge } from './commands/bridge.js';
 import { cancel } from './commands/cancel.js';
 import { current } from './commands/current.js';
 import { dashboard } from './commands/dashboard.js';
+import { diff } from './commands/diff.js';
 import { fleet } from './commands/fleet.js';
+import { history } from './commands/history.js';
+import { recurring } from './commands/recurring.js';
+import { rollback } from './commands/rollback.js';
 import { pending } from './commands/pending.js';
 import { reschedule } from './commands/reschedule.js';
 import { schedule } from './commands/schedule.js';
@@ -21,6 +25,10 @@ const COMMANDS: readonly Command[] = [
   reschedule,
   pending,
   current,
+  history,
+  diff,
+  rollback,
+  recurring,
   stats,
   watch,
   scheduler,

@@ -5,7 +5,8 @@ import { apiRoutes, releaseFeatures } from './api-routes.js';
 import { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_SCRIPT } from './assets.js';
 import { AuthGate } from './auth-gate.js';
 import { readJsonBody, send, sendError, sendJson } from './http-io.js';
-import { resolveAuth, resolveBasePath, resolveLogger, type DashboardOptions } from './options.js';
+import { silentLogger } from '../logger.js';
+import { resolveAuth, resolveBasePath, type DashboardOptions } from './options.js';
 
 /** A Node request handler; `close()` closes the Redis connection when the dashboard made it from a URL. */
 export type DashboardHandler = ((req: IncomingMessage, res: ServerResponse) => void) & {
@@ -30,7 +31,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
   if (typeof options !== 'object' || options === null) throw invalidArgument('options are required');
   const auth = new AuthGate(resolveAuth(options.auth).token);
   const basePath = resolveBasePath(options.basePath);
-  const logger = resolveLogger(options.logger);
+  const logger = options.logger ?? silentLogger;
   const scheduler = createScheduler({
     redis: options.redis,
     prefix: options.prefix,

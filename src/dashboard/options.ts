@@ -1,5 +1,5 @@
 import { invalidArgument } from '../errors.js';
-import { silentLogger, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import type { RedisOption } from '../redis/connection.js';
 
 /** A token for the full dashboard, or a dashboard that shows and changes nothing. */
@@ -49,8 +49,4 @@ export function resolveBasePath(basePath: unknown): string {
     );
   }
   return basePath;
-}
-
-export function resolveLogger(logger: Logger | undefined): Logger {
-  return logger ?? silentLogger;
 }

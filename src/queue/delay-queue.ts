@@ -130,7 +130,9 @@ export class DelayQueue {
     this.assertOpen();
     const max = assertOptionalObject(options, 'claim options')?.max ?? 1;
     assertPositiveInteger(max, 'max', MAX_BATCH);
-    return parseClaimReply((await this.run(this.claimScript, [max, this.leaseMs])) as unknown[]);
+    return parseClaimReply(
+      (await this.run(this.claimScript, [max, this.leaseMs, this.idRetentionMs])) as unknown[],
+    );
   }
 
   /** Finishes leased items whose token still matches. Returns how many were acked (each once). */

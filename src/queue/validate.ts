@@ -3,7 +3,7 @@ import { HotconfError, invalidArgument } from '../errors.js';
 
 /** Ids travel in Lua replies and NSQ envelopes unescaped, so they are kept to a safe alphabet. */
 const ID_PATTERN = /^[A-Za-z0-9_.:-]+$/;
-const MAX_ID_BYTES = 256;
+export const MAX_ID_BYTES = 256;
 
 export function assertId(id: unknown, what = 'id'): asserts id is string {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_BYTES || !ID_PATTERN.test(id)) {

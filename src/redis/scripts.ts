@@ -19,8 +19,19 @@ import scheduleItem from '../../lua/includes/schedule-item.lua';
 import snapshot from '../../lua/includes/snapshot.lua';
 import time from '../../lua/includes/time.lua';
 import wake from '../../lua/includes/wake.lua';
+import fields from '../../lua/includes/fields.lua';
+import history from '../../lua/includes/history.lua';
+import recurringIncl from '../../lua/includes/recurring.lua';
+import releaseApply from '../../lua/includes/release-apply.lua';
+import releaseClaim from '../../lua/includes/release-claim.lua';
+import recordChange from '../../lua/includes/record-change.lua';
+import releaseMeta from '../../lua/includes/release-meta.lua';
+import scheduleChange from '../../lua/includes/schedule-change.lua';
 import peek from '../../lua/peek.lua';
 import purgeDead from '../../lua/purge-dead.lua';
+import recurringAdd from '../../lua/recurring-add.lua';
+import recurringCancel from '../../lua/recurring-cancel.lua';
+import recurringRefill from '../../lua/recurring-refill.lua';
 import reap from '../../lua/reap.lua';
 import requeue from '../../lua/requeue.lua';
 import reschedule from '../../lua/reschedule.lua';
@@ -41,6 +52,14 @@ const INCLUDES: Record<string, string> = {
   'change-set': changeSet,
   snapshot,
   'schedule-item': scheduleItem,
+  fields,
+  history,
+  recurring: recurringIncl,
+  'release-apply': releaseApply,
+  'release-claim': releaseClaim,
+  'release-meta': releaseMeta,
+  'record-change': recordChange,
+  'schedule-change': scheduleChange,
 };
 
 const SCRIPTS = {
@@ -61,6 +80,9 @@ const SCRIPTS = {
   upgradeLayout,
   bridgeMove,
   bridgeRelease,
+  recurringAdd,
+  recurringRefill,
+  recurringCancel,
 };
 
 export type ScriptName = keyof typeof SCRIPTS;

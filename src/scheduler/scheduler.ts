@@ -15,6 +15,10 @@ import { legacyPublishing, type LegacyPublishing } from '../recipe/legacy-publis
 import { generateId } from '../queue/generate-id.js';
 import type { DeadItem } from '../queue/types.js';
 import { assertId, assertOptionalObject, resolveWhen, type When } from '../queue/validate.js';
+import type { HistoryQuery } from '../release/history-reader.js';
+import { ReleaseControl, type RollbackOptions } from '../release/release-control.js';
+import { CHANGE_KIND, type ChangeKind } from '../release/release-meta.js';
+import type { RecurringInput } from '../release/recurring-definition.js';
 import { ClaimLoop } from './claim-loop.js';
 import { notifyListeners } from './notify-listeners.js';
 import { resolveSchedulerOptions, type ResolvedSchedulerOptions } from './options.js';
@@ -47,6 +51,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   /** Built with the scheduler, so a bad nsqd address is refused at once; it connects on its first publish. */
   private readonly publisher: NsqPublisher | undefined;
   private readonly legacy: LegacyPublishing | undefined;
+  private readonly release: ReleaseControl;
   private running: { loop: ClaimLoop; wake: WakeListener } | undefined;
   private stopped = false;
   private stopping: Promise<void> | undefined;
@@ -82,6 +87,16 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       logger: this.logger,
       ...(options.idRetentionMs === undefined ? {} : { idRetentionMs: options.idRetentionMs }),
     });
+    this.release = new ReleaseControl({
+      redis: this.queue.redis,
+      keys: this.queue.keys,
+      maxKeyBytes: this.maxKeyBytes,
+      maxMessageBytes: this.maxMessageBytes,
+      ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
+      ...(options.recurringRefillMs === undefined ? {} : { recurringRefillMs: options.recurringRefillMs }),
+      schedule: (change, scheduleOptions, kind) =>
+        this.schedule(change, { ...scheduleOptions, [CHANGE_KIND]: kind } as ScheduleOptions),
+    });
   }
 
   /**
@@ -94,8 +109,11 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const { id: givenId, at, delayMs } = assertOptionalObject(options, 'schedule options') ?? {};
     const id = givenId ?? generateId();
     const changes = this.checkChangeSet(change, id, { at, delayMs });
+    // Release control's facts (actor, reason, until, baseRevision) ride after the changes (src/release).
+    const kind = (options as { [CHANGE_KIND]?: ChangeKind } | undefined)?.[CHANGE_KIND] ?? 'change';
+    const trailer = await this.release.trailerFor({ ...options, id }, kind);
     // The queue's schedule script draws the seq and prepends it; an id scheduled before keeps what it had.
-    const payload = encodeChanges(changes);
+    const payload = encodeChanges(changes) + trailer;
     const stored = await this.queue.schedule({
       ...(givenId === undefined ? {} : { id }),
       payload,
@@ -211,6 +229,43 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return waitForApplied(this.queue.redis, this.queue.keys, id, options);
   }
 
+  /** State changes of change sets (scheduled, rescheduled, cancelled, applied, skipped), newest first. */
+  history(query?: HistoryQuery): ReturnType<ReleaseControl['history']> {
+    this.assertOpen();
+    return this.release.history(query);
+  }
+
+  /** Schedules one change set putting every key changed after `toRevision` back to its value then. */
+  rollback(
+    target: { toRevision: number },
+    options?: RollbackOptions,
+  ): ReturnType<ReleaseControl['rollback']> {
+    this.assertOpen();
+    return this.release.rollback(target, options);
+  }
+
+  /** Per-key difference between two snapshot revisions (`toRevision` defaults to the current one). */
+  diff(fromRevision: number, toRevision?: number): ReturnType<ReleaseControl['diff']> {
+    this.assertOpen();
+    return this.release.diff(fromRevision, toRevision);
+  }
+
+  /** A change that recurs on a cron schedule in a time zone, each occurrence time-boxed by durationMs. */
+  scheduleRecurring(input: RecurringInput): ReturnType<ReleaseControl['scheduleRecurring']> {
+    this.assertOpen();
+    return this.release.scheduleRecurring(input);
+  }
+
+  recurring(): ReturnType<ReleaseControl['recurring']> {
+    this.assertOpen();
+    return this.release.recurring();
+  }
+
+  cancelRecurring(id: string): ReturnType<ReleaseControl['cancelRecurring']> {
+    this.assertOpen();
+    return this.release.cancelRecurring(id);
+  }
+
   /** Starts the claim → publish → ack loop. */
   async start(): Promise<void> {
     this.assertOpen();
@@ -262,6 +317,19 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       }
     }
     if (this.stopped) throw new HotconfError('E_CLOSED', 'the scheduler was stopped while starting');
+    // Release control's conflict events and recurring refills (src/release); a failure is handled as wake's.
+    await this.release
+      .start(
+        (event) => this.notify('conflict', event),
+        (error) => this.reportError(error),
+      )
+      .catch(async (error: unknown) => {
+        if (this.stopped) return;
+        this.running = undefined;
+        await Promise.all([this.release.stop(), wake.stop()]);
+        throw error;
+      });
+    if (this.stopped) throw new HotconfError('E_CLOSED', 'the scheduler was stopped while starting');
     loop.start();
     this.logger.info({ topic, prefix: this.options.prefix }, 'hotconf: scheduler started');
   }
@@ -287,6 +355,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       );
       // Close without waiting: an owned Redis connection is dropped, which fails what still waits on it.
       void this.running?.wake.stop();
+      void this.release.stop();
       void this.publisher?.close();
       void this.queue.close();
     }
@@ -296,6 +365,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private async finishAndClose(): Promise<void> {
     if (this.running) {
       await this.running.loop.stop();
+      await this.release.stop();
       await this.running.wake.stop();
     }
     await this.publisher?.close();

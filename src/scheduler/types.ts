@@ -5,6 +5,8 @@ import type { When } from '../queue/validate.js';
 import type { HotconfKeys } from '../redis/keys.js';
 import type { LegacyOptions } from '../recipe/legacy-publishing.js';
 import type { RedisOption } from '../redis/connection.js';
+import type { ConflictEvent } from '../release/conflict-watcher.js';
+import type { ReleaseOptions } from '../release/release-control.js';
 
 export interface SchedulerOptions {
   /** An ioredis Redis or Cluster (left open by `stop()`) or a redis:// URL. */
@@ -53,6 +55,10 @@ export interface SchedulerOptions {
    * already, so subscribers still get it on their next reconcile. Default 5.
    */
   maxRefusedAttempts?: number;
+  /** History stream length (XADD MAXLEN ~); 0 turns history and release control off. Default 10,000. */
+  historyLimit?: number;
+  /** How often a running scheduler tops up recurring changes' precomputed times. Default 10 s. */
+  recurringRefillMs?: number;
   /** pino-compatible logger; silent by default. */
   logger?: Logger;
   /** How long a given id is remembered after its change finished, so repeating it changes nothing. Default 7 days. */
@@ -64,7 +70,7 @@ export interface SchedulerOptions {
 /** Scheduler counts; `awaitingPublish`: change sets in effect whose publish is to be retried. */
 export type SchedulerStats = QueueCounts;
 
-export interface ScheduleOptions extends When {
+export interface ScheduleOptions extends When, ReleaseOptions {
   /** Stable id, so a retried schedule is harmless; generated when absent. */
   id?: string;
 }
@@ -115,6 +121,7 @@ export interface SchedulerEvents {
   requeued: [RequeuedEvent];
   lost: [LostEvent];
   error: [Error];
+  conflict: [ConflictEvent];
 }
 
 export type { ChangeSetInput };

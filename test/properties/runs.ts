@@ -10,3 +10,8 @@ export function propertyRuns(fallback: number): number {
     throw new Error(`HOTCONF_PROPERTY_RUNS must be a positive integer (got ${configured})`);
   return runs;
 }
+
+/** A test timeout for `runs` runs of about `perRunMs` each on a loaded machine, with room to shrink. */
+export function propertyTimeoutMs(runs: number, perRunMs: number): number {
+  return 60_000 + runs * perRunMs * 3;
+}

@@ -62,7 +62,7 @@ describe('credentials never appear in errors or logs', () => {
   ] as const) {
     it(`a refused password ${where} is not in the rejection, the error events or the log`, async () => {
       const redis = redisOption();
-      if (typeof redis !== 'string') redis.on('error', () => {});
+      if (typeof redis !== 'string') redis.on('error', () => {}); // WRONGPASS, on purpose
       const logger = recordingLogger();
       const errors: unknown[] = [];
       const prefix = uniquePrefix('credentials');

@@ -1,0 +1,216 @@
+-- The claim's path for change sets that carry release facts (includes/release-meta.lua): it applies them
+-- one by one in version order, so that each gets its own snapshot revision and an `applied` history
+-- entry with every changed key's previous value, and in the same atomic step
+--   * skips a change set whose keys moved after its baseRevision (conflict: nothing of it applies),
+--   * leaves alone, in a revert, each key a newer change touched after the change it reverts,
+--   * schedules the revert of a time-boxed change (untilAt, or forMs from when it takes effect),
+--   * schedules a recurring change's next occurrence.
+-- Per key the greatest version still wins, as in applyToSnapshot. Reads and writes of the snapshot are
+-- one variadic call each for the whole batch; history is one XADD per change set.
+-- (A hot path: change sets read into parallel arrays by one visitor, substrings cut only when needed,
+-- tables for the rare cases made only when they occur.)
+
+local CONFLICT_FIELDS = { 'id', 'seq', 'effectiveAt', 'keys', 'actor', 'reason' }
+local NO_META = {}
+
+-- The claimed change sets, read into parallel arrays rather than tables of their own (one claim reads up
+-- to a thousand): per change set its stored value, id, time (number and text), seq, where its changes and
+-- release facts start, the facts, and the range of its changes in the flat key and value arrays.
+local batch = {}
+
+local function addChange(key, _, seq, json)
+  local n = batch.changeCount + 1
+  batch.changeCount, batch.keys[n], batch.values[n], batch.lastSeq = n, key, json, seq
+end
+
+local function readBatch(ids, stored, count)
+  local metaByTrailer = {}
+  batch = { changeCount = 0, keys = {}, values = {}, id = {}, value = {}, at = {}, atText = {}, seq = {},
+    changesAt = {}, metaAt = {}, meta = {}, first = {}, last = {} }
+  for i = 1, count do
+    local value = stored[i]
+    local bar = string.find(value, '|', 1, true)
+    local atText = string.sub(value, 1, bar - 1)
+    batch.id[i], batch.value[i], batch.atText[i], batch.at[i] = ids[i], value, atText, tonumber(atText)
+    batch.first[i] = batch.changeCount + 1
+    eachChange(value, bar + 1, batch.at[i], addChange)
+    batch.last[i], batch.seq[i] = batch.changeCount, batch.lastSeq
+    batch.changesAt[i] = string.find(value, ';', bar + 1, true) + 1
+    -- The change sets of one scheduler mostly carry the same facts: each distinct trailer is read once.
+    local metaAt = releaseMetaStart(value)
+    local trailer = metaAt and string.sub(value, metaAt)
+    local meta = trailer and metaByTrailer[trailer]
+    if trailer and not meta then
+      meta = readReleaseMeta(value)
+      metaByTrailer[trailer] = meta
+    end
+    batch.meta[i], batch.metaAt[i] = meta or NO_META, metaAt or #value + 1
+  end
+end
+
+-- Positions 1..count in version order; claims mostly come in it already (due is ordered by run time).
+local function versionOrder(count)
+  local order = {}
+  local sorted = true
+  for i = 1, count do
+    order[i] = i
+    if i > 1 and isNewer(batch.at[i - 1], batch.seq[i - 1], batch.at[i], batch.seq[i]) then
+      sorted = false
+    end
+  end
+  if not sorted then
+    local at, seq = batch.at, batch.seq
+    table.sort(order, function(a, b)
+      return isNewer(at[b], seq[b], at[a], seq[a])
+    end)
+  end
+  return order
+end
+
+local function publishConflict(i, moved)
+  -- Schedulers emit `conflict` from this message (src/release/conflict-watcher.ts).
+  redis.call('PUBLISH', historyKey .. ':conflicts', writeFields({
+    id = batch.id[i], seq = batch.seq[i], effectiveAt = batch.atText[i], keys = encodeChangeList(moved),
+    actor = batch.meta[i].actor, reason = batch.meta[i].reason,
+  }, CONFLICT_FIELDS))
+end
+
+-- Applies the first `count` of the claimed change sets (the others are in effect already).
+-- Returns the positions (in `stored`) of the change sets skipped entirely, which are not published.
+local function applyReleased(ids, stored, now, count)
+  readBatch(ids, stored, count)
+  local order = versionOrder(count)
+  local allKeys, allValues = batch.keys, batch.values
+
+  local keys, seen = {}, {}
+  for n = 1, batch.changeCount do
+    local key = allKeys[n]
+    if not seen[key] then
+      seen[key] = true
+      keys[#keys + 1] = key
+    end
+  end
+  local versionList = callInSlices('HMGET', versionsKey, keys, 1000)
+  local valueList = callInSlices('HMGET', configKey, keys, 1000)
+  local version, value, keyRevision = {}, {}, {}
+  for i, key in ipairs(keys) do
+    version[key], value[key] = versionList[i], valueList[i]
+  end
+  -- Revisions that last changed each key: read only for a conflict check (they are written always).
+  for i = 1, count do
+    if batch.meta[i].baseRevision then
+      local revisionList = callInSlices('HMGET', keyRevisionsKey, keys, 1000)
+      for k, key in ipairs(keys) do
+        keyRevision[key] = tonumber(revisionList[k]) or 0
+      end
+      break
+    end
+  end
+
+  local revision = tonumber(redis.call('GET', revisionKey)) or 0
+  local skipped, latestAt = {}, 0
+  -- Reused for every change set (entries past `won` are stale): no three tables per change set.
+  local wonKeys, wonValues, previous = {}, {}, {}
+  for _, i in ipairs(order) do
+    local meta, id, at, seq, atText = batch.meta[i], batch.id[i], batch.at[i], batch.seq[i], batch.atText[i]
+    local first, last = batch.first[i], batch.last[i]
+    local setVersion = atText .. ':' .. seq
+    local moved
+    if meta.baseRevision then
+      local base = tonumber(meta.baseRevision)
+      for n = first, last do
+        if keyRevision[allKeys[n]] > base then
+          moved = moved or {}
+          moved[#moved + 1] = allKeys[n]
+        end
+      end
+    end
+    local won, leftAlone, superseded = 0, nil, nil
+    if not moved then
+      local isRevert = meta.kind == 'revert'
+      for n = first, last do
+        local key = allKeys[n]
+        if isRevert and version[key] ~= meta.revertVersion then
+          leftAlone = leftAlone or {}
+          leftAlone[#leftAlone + 1] = key
+        elseif isNewerThanStored(at, seq, version[key]) then
+          won = won + 1
+          wonKeys[won], wonValues[won], previous[won] = key, allValues[n], value[key]
+          version[key], value[key], seen[key] = setVersion, allValues[n], 'changed'
+        else
+          superseded = superseded or {}
+          superseded[#superseded + 1] = key
+        end
+      end
+    end
+    local why, whyKeys = nil, moved or leftAlone or superseded
+    if moved then
+      why = 'conflict'
+      publishConflict(i, moved)
+    elseif leftAlone then
+      why = 'newer-change'
+    elseif superseded then
+      why = 'superseded'
+    end
+    local storedValue, changesAt, metaAt = batch.value[i], batch.changesAt[i], batch.metaAt[i]
+
+    if won == 0 then
+      skipped[#skipped + 1] = i
+      recordHistory('skipped', id, seq, atText, meta, 'changes', string.sub(storedValue, changesAt, metaAt - 1),
+        'why', why, 'keys', encodeChangeList(whyKeys))
+    else
+      revision = revision + 1
+      latestAt = math.max(latestAt, at)
+      for k = 1, won do
+        keyRevision[wonKeys[k]] = revision
+      end
+      local changes = (won == last - first + 1) and string.sub(storedValue, changesAt, metaAt - 1)
+        or encodeChangeList(wonKeys, wonValues, won)
+      local previousList = encodeChangeList(wonKeys, previous, won)
+      if why then
+        recordHistory('applied', id, seq, atText, meta, 'revision', revision, 'changes', changes,
+          'previous', previousList, 'why', why, 'keys', encodeChangeList(whyKeys))
+      else
+        recordHistory('applied', id, seq, atText, meta, 'revision', revision, 'changes', changes,
+          'previous', previousList)
+      end
+      if leftAlone then
+        -- Only what the revert changed is published: a left-alone key's newer value must stay.
+        stored[i] = string.sub(storedValue, 1, changesAt - 1) .. changes .. string.sub(storedValue, metaAt)
+        redis.call('HSET', itemsKey, id, stored[i])
+      end
+      local revertAt = tonumber(meta.untilAt) or (meta.forMs and at + tonumber(meta.forMs))
+      if revertAt then
+        scheduleChange(id .. '.revert', math.max(revertAt, now), previousList, {
+          kind = 'revert', actor = meta.actor, reason = meta.reason, historyLimit = meta.historyLimit,
+          revertOf = id, revertVersion = setVersion,
+        })
+      end
+    end
+    if meta.recurringId and not moved then
+      recurAfter(meta.recurringId, id, now)
+    end
+  end
+
+  -- The snapshot: every key that changed, in one call per hash.
+  local versionArgs, setArgs, deletedKeys, revisionArgs = {}, {}, {}, {}
+  for _, key in ipairs(keys) do
+    if seen[key] == 'changed' then
+      versionArgs[#versionArgs + 1] = key
+      versionArgs[#versionArgs + 1] = version[key]
+      revisionArgs[#revisionArgs + 1] = key
+      revisionArgs[#revisionArgs + 1] = keyRevision[key]
+      if value[key] then
+        setArgs[#setArgs + 1] = key
+        setArgs[#setArgs + 1] = value[key]
+      else
+        deletedKeys[#deletedKeys + 1] = key
+      end
+    end
+  end
+  if #versionArgs > 0 then
+    callInSlices('HSET', keyRevisionsKey, revisionArgs, 2000)
+    writeSnapshot(versionArgs, setArgs, deletedKeys, latestAt, revision)
+  end
+  return skipped
+end

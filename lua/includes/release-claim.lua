@@ -1,0 +1,39 @@
+-- The claim's one entry into release control. Applies the first `count` claimed change sets (those taken
+-- from due; the rest come from republish and are in effect already). A batch in which one of them
+-- carries release facts goes through applyReleased, any other through applyToSnapshot, untouched by
+-- release control. Change sets skipped entirely leave the claim here: out of processing, finished
+-- (includes/retention.lua), out of the reply. Returns ids, stored values and attempts to publish.
+local function applyClaimed(token, ids, stored, attempts, now, count, retentionMs)
+  local released = false
+  for i = 1, count do
+    if hasReleaseMeta(stored[i]) then
+      released = true
+      break
+    end
+  end
+  if not released then
+    applyToSnapshot(stored, count)
+    return ids, stored, attempts
+  end
+  local skipped = applyReleased(ids, stored, now, count)
+  if #skipped == 0 then
+    return ids, stored, attempts
+  end
+  local drop, members, skippedIds = {}, {}, {}
+  for _, index in ipairs(skipped) do
+    drop[index] = true
+    members[#members + 1] = token .. '|' .. ids[index]
+    skippedIds[#skippedIds + 1] = ids[index]
+  end
+  redis.call('ZREM', processingKey, unpack(members))
+  finishItems(skippedIds, now, retentionMs, true)
+  local keptIds, keptStored, keptAttempts = {}, {}, {}
+  for i, id in ipairs(ids) do
+    if not drop[i] then
+      keptIds[#keptIds + 1] = id
+      keptStored[#keptIds] = stored[i]
+      keptAttempts[#keptIds] = attempts[i]
+    end
+  end
+  return keptIds, keptStored, keptAttempts
+end

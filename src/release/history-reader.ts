@@ -1,0 +1,93 @@
+import { invalidArgument } from '../errors.js';
+import { assertId, assertPositiveInteger } from '../queue/validate.js';
+import type { RedisClient } from '../redis/connection.js';
+import { parseHistoryEntry, type HistoryEntry } from './history-entry.js';
+import { isApplied, type AppliedEntry } from './revisions.js';
+import { toEpochMs } from './validate.js';
+
+export interface HistoryQuery {
+  /** Only entries about this config key. */
+  key?: string;
+  /** Only entries of this change set. */
+  id?: string;
+  /** At most this many entries (default 100). */
+  limit?: number;
+  /** Only entries older than this: an entry's `cursor` (for the next page) or a time (Date or epoch ms). */
+  before?: string | number | Date;
+}
+
+const PAGE = 500;
+const MAX_LIMIT = 100_000;
+const CURSOR = /^\d+-\d+$/;
+
+/** Validates a query before anything is read; throws E_INVALID_ARGUMENT. */
+export function validateHistoryQuery(
+  query: HistoryQuery,
+): Required<Pick<HistoryQuery, 'limit'>> & HistoryQuery {
+  if (typeof query !== 'object' || query === null) throw invalidArgument('history query must be an object');
+  if (query.key !== undefined && (typeof query.key !== 'string' || query.key === '')) {
+    throw invalidArgument('key must be a non-empty string');
+  }
+  if (query.id !== undefined) assertId(query.id);
+  const limit = assertPositiveInteger(query.limit ?? 100, 'limit', MAX_LIMIT);
+  if (typeof query.before === 'string' && !CURSOR.test(query.before)) {
+    throw invalidArgument(`before must be an entry's cursor like "1764547200000-0", or a time`);
+  }
+  if (query.before !== undefined && typeof query.before !== 'string') toEpochMs(query.before, 'before');
+  return { ...query, limit };
+}
+
+/** Entries newest first, read page by page from the stream until `limit` match or it ends. */
+export async function readHistory(
+  redis: RedisClient,
+  stream: string,
+  query: HistoryQuery & { limit: number },
+): Promise<HistoryEntry[]> {
+  const matches = (entry: HistoryEntry) =>
+    (query.id === undefined || entry.id === query.id) &&
+    (query.key === undefined || touchesKey(entry, query.key));
+  const found: HistoryEntry[] = [];
+  for await (const entry of newestFirst(redis, stream, endOf(query.before))) {
+    if (matches(entry)) found.push(entry);
+    if (found.length >= query.limit) break;
+  }
+  return found;
+}
+
+/** Every `applied` entry with a revision after `revision`, newest first. */
+export async function readAppliedAfter(
+  redis: RedisClient,
+  stream: string,
+  revision: number,
+): Promise<AppliedEntry[]> {
+  const applied: AppliedEntry[] = [];
+  for await (const entry of newestFirst(redis, stream, '+')) {
+    if (!isApplied(entry)) continue;
+    // Revisions grow with the stream: one at or before `revision` means all older ones are too.
+    if (entry.revision <= revision) break;
+    applied.push(entry);
+  }
+  return applied;
+}
+
+async function* newestFirst(redis: RedisClient, stream: string, end: string): AsyncGenerator<HistoryEntry> {
+  let next = end;
+  for (;;) {
+    const page = await redis.xrevrange(stream, next, '-', 'COUNT', PAGE);
+    for (const [cursor, fields] of page) yield parseHistoryEntry(cursor, fields);
+    if (page.length < PAGE) return;
+    next = `(${page[page.length - 1]![0]}`;
+  }
+}
+
+function endOf(before: HistoryQuery['before']): string {
+  if (before === undefined) return '+';
+  if (typeof before === 'string') return `(${before}`;
+  // An entry id of a bare time means its last entry; entries of that very millisecond are not before it.
+  return String(toEpochMs(before, 'before') - 1);
+}
+
+function touchesKey(entry: HistoryEntry, key: string): boolean {
+  const lists = [entry.changes, entry.previous];
+  return lists.some((list) => list?.some((change) => change.key === key)) || !!entry.keys?.includes(key);
+}

@@ -1,0 +1,67 @@
+import { readFields, writeFields } from './fields.js';
+
+/**
+ * Release facts a change set carries to the scripts that record and apply it, appended to its encoded
+ * form (src/config/change-set-codec.ts, which reads its changes and stops before this trailer):
+ *   "<bytes>;<field>" for each field in FIELDS order, then ";<trailer bytes>~R".
+ * The marker ends every payload that has one and ends none without: an encoded change set ends with a
+ * JSON value or "d;". lua/includes/release-meta.lua reads it from the end, without parsing JSON.
+ */
+export interface ReleaseMeta {
+  /** change | rollback | revert | recurring */
+  readonly kind: ChangeKind;
+  readonly actor?: string;
+  readonly reason?: string;
+  /** Trim length of the history stream (XADD MAXLEN ~). */
+  readonly historyLimit: number;
+  /** Absolute end of a time-boxed change (epoch ms). */
+  readonly untilAt?: number;
+  /** Duration of a time-boxed change, from when it takes effect (recurring occurrences). */
+  readonly forMs?: number;
+  /** The snapshot revision the change set was prepared against. */
+  readonly baseRevision?: number;
+  /** The recurring definition an occurrence belongs to. */
+  readonly recurringId?: string;
+  /** A revert only: the id of the change it reverts and that change's version "<effectiveAt>:<seq>". */
+  readonly revertOf?: string;
+  readonly revertVersion?: string;
+}
+
+export type ChangeKind = 'change' | 'rollback' | 'revert' | 'recurring';
+
+/** Internal schedule() option: the kind of a change set release control schedules (rollback). */
+export const CHANGE_KIND = Symbol('hotconf.changeKind');
+
+const FIELDS = [
+  'kind',
+  'actor',
+  'reason',
+  'historyLimit',
+  'untilAt',
+  'forMs',
+  'baseRevision',
+  'recurringId',
+  'revertOf',
+  'revertVersion',
+] as const satisfies readonly (keyof ReleaseMeta)[];
+
+const MARKER = '~R';
+const TRAILER_END = /;(\d+)~R$/;
+
+export function encodeReleaseMeta(meta: ReleaseMeta): string {
+  const fields = writeFields(meta, FIELDS);
+  return `${fields};${Buffer.byteLength(fields)}${MARKER}`;
+}
+
+/** The release facts at the end of a payload, or undefined when it has none (history off). */
+export function decodeReleaseMeta(payload: string): ReleaseMeta | undefined {
+  const match = payload.endsWith(MARKER) ? TRAILER_END.exec(payload) : null;
+  if (!match) return undefined;
+  const bytes = Buffer.from(payload);
+  const start = bytes.length - Buffer.byteLength(match[0]) - Number(match[1]);
+  const { historyLimit, untilAt, forMs, baseRevision, ...text } = readFields(bytes, start, FIELDS);
+  const numbers = { historyLimit, untilAt, forMs, baseRevision };
+  const meta: Record<string, string | number> = { ...text };
+  for (const [name, value] of Object.entries(numbers)) if (value !== undefined) meta[name] = Number(value);
+  return meta as unknown as ReleaseMeta;
+}
