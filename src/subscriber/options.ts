@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { invalidArgument } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ephemeralChannelName, assertTopicName } from '../nsq/names.js';
-import { assertPositiveInteger } from '../queue/validate.js';
+import { assertPositiveInteger, MAX_TIMER_MS } from '../queue/validate.js';
 import { assertPrefix } from '../redis/keys.js';
 import type { FrozenConfig } from './config-state.js';
 import type { NsqdEndpoint } from './nsq-http.js';
@@ -33,8 +33,6 @@ export interface ResolvedOptions {
   logger: Logger;
 }
 
-/** Node runs a timer of more than 2^31-1 ms after 1 ms: longer waits are refused, not shortened. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** nsqd refuses a RDY count above its --max-rdy-count, 2500 by default. */
 const MAX_IN_FLIGHT = 2_500;
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
