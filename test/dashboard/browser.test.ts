@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createDashboard } from 'hotconf/dashboard';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScheduler, type Scheduler } from '../../src/index.js';
+import { createScheduler, type Scheduler } from 'hotconf';
 import { useSubscriberProcesses } from '../fleet/processes.js';
 import { useServices } from '../helpers/fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';

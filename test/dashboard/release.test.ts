@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createDashboard } from 'hotconf/dashboard';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createScheduler, type Scheduler } from '../../src/index.js';
+import { createScheduler, type Scheduler } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { ARTIFACTS, useBrowser } from './browser.js';

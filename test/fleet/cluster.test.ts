@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { createConfigSubscriber, createScheduler } from '../../src/index.js';
+import { createConfigSubscriber, createScheduler } from 'hotconf';
 import { useRedisCluster } from '../helpers/fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
