@@ -3,20 +3,7 @@ import { api } from '../api.js';
 import type { Page } from '../context.js';
 import { h, show, showValue, table, time } from '../dom.js';
 import type { HistoryEntry } from './history.js';
-
-interface AppliedReport {
-  id: string;
-  effectiveAt: number | null;
-  instances: { service: string; instanceId: string; appliedAt: number; lagMs: number | null }[];
-  missing: {
-    service: string;
-    instanceId: string;
-    host: string;
-    pid: number;
-    lastSeenAt: number;
-    reporting: boolean;
-  }[];
-}
+import type { AppliedReport } from '../../../fleet/types.js';
 
 export const changePage: Page = {
   title: 'Change',

@@ -2,20 +2,8 @@
 import { api } from '../api.js';
 import type { Page } from '../context.js';
 import { h, show, table, time } from '../dom.js';
-
-interface Instance {
-  service: string;
-  instanceId: string;
-  host: string;
-  pid: number;
-  version: string;
-  revision: number;
-  lastChangeId: string | null;
-  lastAppliedAt: number | null;
-  lagRevisions: number;
-  stale: boolean;
-  lastSeenAt: number;
-}
+// Types only: erased from the browser bundle, so the page and the API it reads cannot drift apart.
+import type { FleetInstance as Instance } from '../../../fleet/types.js';
 
 export const fleetPage: Page = {
   title: 'Fleet',
