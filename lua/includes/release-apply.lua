@@ -76,7 +76,8 @@ local function publishConflict(i, moved)
 end
 
 -- Applies the first `count` of the claimed change sets (the others are in effect already).
--- Returns the positions (in `stored`) of the change sets skipped entirely, which are not published.
+-- Returns the positions (in `stored`) of the change sets skipped and not published (conflicts, reverts
+-- left with nothing to do).
 local function applyReleased(ids, stored, now, count)
   readBatch(ids, stored, count)
   local order = versionOrder(count)
@@ -125,7 +126,7 @@ local function applyReleased(ids, stored, now, count)
         end
       end
     end
-    local won, leftAlone, superseded = 0, nil, nil
+    local won, inEffect, leftAlone, superseded = 0, 0, nil, nil
     if not moved then
       local isRevert = meta.kind == 'revert'
       for n = first, last do
@@ -137,6 +138,8 @@ local function applyReleased(ids, stored, now, count)
           won = won + 1
           wonKeys[won], wonValues[won], previous[won] = key, allValues[n], value[key]
           version[key], value[key], seen[key] = setVersion, allValues[n], 'changed'
+        elseif version[key] == setVersion then
+          inEffect = inEffect + 1 -- this change set again (its lease was reaped back into due)
         else
           superseded = superseded or {}
           superseded[#superseded + 1] = key
@@ -155,9 +158,16 @@ local function applyReleased(ids, stored, now, count)
     local storedValue, changesAt, metaAt = batch.value[i], batch.changesAt[i], batch.metaAt[i]
 
     if won == 0 then
-      skipped[#skipped + 1] = i
-      recordHistory('skipped', id, seq, atText, meta, 'changes', string.sub(storedValue, changesAt, metaAt - 1),
-        'why', why, 'keys', encodeChangeList(whyKeys))
+      -- A conflict, or a revert left with nothing to do, is not published. A superseded change set is,
+      -- as applyToSnapshot's would be (subscribers drop it by version), and so is one in effect already,
+      -- which history recorded when it took effect.
+      if moved or leftAlone then
+        skipped[#skipped + 1] = i
+      end
+      if inEffect < last - first + 1 then
+        recordHistory('skipped', id, seq, atText, meta, 'changes',
+          string.sub(storedValue, changesAt, metaAt - 1), 'why', why, 'keys', encodeChangeList(whyKeys))
+      end
     else
       revision = revision + 1
       latestAt = math.max(latestAt, at)

@@ -68,7 +68,10 @@ export function apiRoutes(scheduler: Scheduler): ApiRoute[] {
       method: 'POST',
       pattern: /^schedule$/,
       handle: ({ body }) =>
-        scheduler.schedule({ changes: body.changes as never }, { ...when(body), id: optional(body.id) }),
+        scheduler.schedule(
+          { changes: body.changes as never },
+          { ...when(body), id: optional(body.id), ...byDashboard(scheduler, body) },
+        ),
     },
     { method: 'GET', pattern: /^config$/, handle: () => scheduler.current() },
     { method: 'GET', pattern: /^stats$/, handle: () => scheduler.stats() },
@@ -97,7 +100,8 @@ export function apiRoutes(scheduler: Scheduler): ApiRoute[] {
     {
       method: 'POST',
       pattern: /^rollback$/,
-      handle: ({ body }) => needs('rollback')({ toRevision: body.toRevision as number }),
+      handle: ({ body }) =>
+        needs('rollback')({ toRevision: body.toRevision as number }, byDashboard(scheduler, body)),
     },
     { method: 'GET', pattern: /^recurring$/, handle: () => needs('recurring')() },
     {
@@ -106,6 +110,19 @@ export function apiRoutes(scheduler: Scheduler): ApiRoute[] {
       handle: async ({ body }) => ({ cancelled: await needs('cancelRecurring')(body.id as string) }),
     },
   ];
+}
+
+/**
+ * Who and why, for history: the actor is the dashboard (it knows a token, not a person) and the reason
+ * what the form said. Only where the scheduler records history, which it refuses them without.
+ */
+function byDashboard(
+  scheduler: Scheduler,
+  body: Record<string, unknown>,
+): { actor?: string; reason?: string } {
+  if (!releaseFeatures(scheduler).history) return {};
+  const reason = optional<string>(body.reason);
+  return { actor: 'dashboard', ...(reason === undefined ? {} : { reason }) };
 }
 
 /** `at` (epoch ms) or `delayMs` from a body, passed on unchecked: the scheduler checks them. */

@@ -1,5 +1,5 @@
 import { invalidArgument } from '../errors.js';
-import { assertPositiveInteger } from '../queue/validate.js';
+import { assertPositiveInteger, MAX_TIMER_MS } from '../queue/validate.js';
 import type { FleetReportOptions } from './types.js';
 
 export interface ResolvedReportOptions {
@@ -7,8 +7,6 @@ export interface ResolvedReportOptions {
   retentionMs: number;
   maxReceipts: number;
 }
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Validates the report options; undefined when reporting is off. Throws E_INVALID_ARGUMENT. */
 export function resolveReportOptions(options: FleetReportOptions): ResolvedReportOptions | undefined {

@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { invalidArgument } from '../errors.js';
-import { assertId, assertNonNegativeInteger, assertPositiveInteger } from '../queue/validate.js';
+import {
+  assertId,
+  assertNonNegativeInteger,
+  assertPositiveInteger,
+  MAX_TIMER_MS,
+} from '../queue/validate.js';
 import type { RedisClient } from '../redis/connection.js';
 import type { HotconfKeys } from '../redis/keys.js';
 import { assertFleetQuery } from './fleet-query.js';
@@ -9,8 +14,6 @@ import { readInstanceRecords } from './read-fleet.js';
 import type { AppliedReport, WaitForAppliedOptions } from './types.js';
 
 const DEFAULT_POLL_MS = 200;
-// setTimeout's limit: a longer delay would fire at once.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Waits until every instance reporting when the wait began has a receipt for change set `id`, reading

@@ -13,18 +13,34 @@ export function assertId(id: unknown, what = 'id'): asserts id is string {
   }
 }
 
-export function assertPositiveInteger(value: unknown, what: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw invalidArgument(`${what} must be an integer from 1 to ${max} (got ${String(value)})`);
+/** `value` when it is an integer from `min` to `max`; E_INVALID_ARGUMENT naming `what` otherwise. */
+export function assertIntegerInRange(
+  value: unknown,
+  what: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+    throw invalidArgument(`${what} must be an integer ${range} (got ${String(value)})`);
   }
   return value;
 }
 
+/** Node runs a timer of more than 2^31-1 ms after 1 ms: longer waits are refused, not shortened. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A wait a timer can hold: an integer from 1 to MAX_TIMER_MS ms. */
+export function assertTimerMs(value: unknown, what: string): number {
+  return assertIntegerInRange(value, what, 1, MAX_TIMER_MS);
+}
+
+export function assertPositiveInteger(value: unknown, what: string, max = Number.MAX_SAFE_INTEGER): number {
+  return assertIntegerInRange(value, what, 1, max);
+}
+
 export function assertNonNegativeInteger(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw invalidArgument(`${what} must be a non-negative integer (got ${String(value)})`);
-  }
-  return value;
+  return assertIntegerInRange(value, what, 0);
 }
 
 export function assertPayload(payload: unknown, maxBytes: number): asserts payload is string {

@@ -1,11 +1,8 @@
 import { DEFAULT_MAX_KEY_BYTES } from '../config/changes.js';
-import { invalidArgument } from '../errors.js';
 import { MPUB_MESSAGE_OVERHEAD_BYTES } from '../nsq/publisher.js';
 import { MAX_BATCH } from '../queue/delay-queue.js';
+import { assertIntegerInRange, assertTimerMs, MAX_TIMER_MS } from '../queue/validate.js';
 import type { SchedulerOptions } from './types.js';
-
-/** Node runs a longer setTimeout/setInterval after 1 ms, so no timer option may exceed it. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024; // nsqd's default --max-msg-size
 const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024; // nsqd's default --max-body-size
@@ -31,50 +28,42 @@ export interface ResolvedSchedulerOptions {
 
 /** Throws E_INVALID_ARGUMENT for any option that is not usable as given; touches nothing. */
 export function resolveSchedulerOptions(options: SchedulerOptions): ResolvedSchedulerOptions {
-  const leaseMs = timer(options.leaseMs ?? DEFAULT_LEASE_MS, 'leaseMs');
-  const maxMessageBytes = count(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes', 1);
+  const leaseMs = assertTimerMs(options.leaseMs ?? DEFAULT_LEASE_MS, 'leaseMs');
+  const maxMessageBytes = assertIntegerInRange(
+    options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    'maxMessageBytes',
+    1,
+  );
   // One MPUB body must hold the largest message schedule() accepts, or that message is refused for ever.
   const smallestBody = maxMessageBytes + MPUB_MESSAGE_OVERHEAD_BYTES;
-  const maxBodyBytes = count(
+  const maxBodyBytes = assertIntegerInRange(
     options.maxBodyBytes ?? Math.max(DEFAULT_MAX_BODY_BYTES, smallestBody),
     'maxBodyBytes',
     smallestBody,
   );
-  const backoffMs = timer(options.backoffMs ?? 200, 'backoffMs');
+  const backoffMs = assertTimerMs(options.backoffMs ?? 200, 'backoffMs');
   return {
     leaseMs,
-    batchSize: count(options.batchSize ?? 100, 'batchSize', 1, MAX_BATCH),
-    maxInFlight: count(options.maxInFlight ?? 4, 'maxInFlight', 1),
+    batchSize: assertIntegerInRange(options.batchSize ?? 100, 'batchSize', 1, MAX_BATCH),
+    maxInFlight: assertIntegerInRange(options.maxInFlight ?? 4, 'maxInFlight', 1),
     maxMessageBytes,
     maxBodyBytes,
-    maxKeyBytes: count(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, 'maxKeyBytes', 1),
-    connectTimeoutMs: timer(options.connectTimeoutMs ?? 2_000, 'connectTimeoutMs'),
-    publishTimeoutMs: timer(options.publishTimeoutMs ?? 5_000, 'publishTimeoutMs'),
-    publishRetries: count(options.publishRetries ?? 2, 'publishRetries', 0),
+    maxKeyBytes: assertIntegerInRange(options.maxKeyBytes ?? DEFAULT_MAX_KEY_BYTES, 'maxKeyBytes', 1),
+    connectTimeoutMs: assertTimerMs(options.connectTimeoutMs ?? 2_000, 'connectTimeoutMs'),
+    publishTimeoutMs: assertTimerMs(options.publishTimeoutMs ?? 5_000, 'publishTimeoutMs'),
+    publishRetries: assertIntegerInRange(options.publishRetries ?? 2, 'publishRetries', 0),
     backoffMs,
-    maxBackoffMs: count(
+    maxBackoffMs: assertIntegerInRange(
       options.maxBackoffMs ?? Math.max(30_000, backoffMs),
       'maxBackoffMs',
       backoffMs,
       MAX_TIMER_MS,
     ),
-    reapIntervalMs: timer(
+    reapIntervalMs: assertTimerMs(
       options.reapIntervalMs ?? Math.min(1_000, Math.ceil(leaseMs / 2)),
       'reapIntervalMs',
     ),
-    stopTimeoutMs: timer(options.stopTimeoutMs ?? 5_000, 'stopTimeoutMs'),
-    maxRefusedAttempts: count(options.maxRefusedAttempts ?? 5, 'maxRefusedAttempts', 1),
+    stopTimeoutMs: assertTimerMs(options.stopTimeoutMs ?? 5_000, 'stopTimeoutMs'),
+    maxRefusedAttempts: assertIntegerInRange(options.maxRefusedAttempts ?? 5, 'maxRefusedAttempts', 1),
   };
-}
-
-function timer(value: unknown, name: string): number {
-  return count(value, name, 1, MAX_TIMER_MS);
-}
-
-function count(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
-    throw invalidArgument(`${name} must be an integer ${range}, got ${String(value)}`);
-  }
-  return value;
 }

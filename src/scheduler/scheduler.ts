@@ -297,7 +297,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         onLost: (event) => {
           this.logger.warn(
             { ids: event.ids },
-            'hotconf: lease lost before the ack; another claim republishes',
+            'hotconf: lease lost before the ack or requeue; another claim republishes',
           );
           this.notify('lost', event);
         },

@@ -99,6 +99,7 @@ export interface PublishedEvent extends ScheduledChange {
 }
 
 export interface RequeuedEvent {
+  /** The change sets given back (any whose lease was already lost are named by a `lost` event instead). */
   ids: string[];
   /** The attempt that failed. */
   attempt: number;

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { invalidArgument } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ephemeralChannelName, assertTopicName } from '../nsq/names.js';
-import { assertPositiveInteger } from '../queue/validate.js';
+import { assertPositiveInteger, assertTimerMs, MAX_TIMER_MS } from '../queue/validate.js';
 import { assertPrefix } from '../redis/keys.js';
 import type { FrozenConfig } from './config-state.js';
 import type { NsqdEndpoint } from './nsq-http.js';
@@ -33,8 +33,6 @@ export interface ResolvedOptions {
   logger: Logger;
 }
 
-/** Node runs a timer of more than 2^31-1 ms after 1 ms: longer waits are refused, not shortened. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** nsqd refuses a RDY count above its --max-rdy-count, 2500 by default. */
 const MAX_IN_FLIGHT = 2_500;
 const LOGGER_METHODS = ['debug', 'info', 'warn', 'error'] as const;
@@ -54,8 +52,8 @@ export function resolveOptions(options: ConfigSubscriberOptions): ResolvedOption
   if (options.backupFile !== undefined && (typeof options.backupFile !== 'string' || !options.backupFile)) {
     throw invalidArgument('backupFile must be a non-empty path');
   }
-  const reconcileMs = timerMs(options.reconcileMs ?? 30_000, 'reconcileMs');
-  const nsqReconnectMs = timerMs(options.nsqReconnectMs ?? 5_000, 'nsqReconnectMs');
+  const reconcileMs = assertTimerMs(options.reconcileMs ?? 30_000, 'reconcileMs');
+  const nsqReconnectMs = assertTimerMs(options.nsqReconnectMs ?? 5_000, 'nsqReconnectMs');
   if (nsqReconnectMs < 1000)
     throw invalidArgument('nsqReconnectMs must be at least 1000 (nsqjs polls in seconds)');
   if (options.instanceId !== undefined && typeof options.instanceId !== 'string') {
@@ -72,24 +70,23 @@ export function resolveOptions(options: ConfigSubscriberOptions): ResolvedOption
     lookupd,
     validate: options.validate,
     reconcileMs,
-    staleAfterMs: timerMs(options.staleAfterMs ?? Math.min(3 * reconcileMs, MAX_TIMER_MS), 'staleAfterMs'),
-    retryMs: timerMs(options.retryMs ?? 1_000, 'retryMs'),
-    redisTimeoutMs: timerMs(options.redisTimeoutMs ?? 2_000, 'redisTimeoutMs'),
-    connectTimeoutMs: timerMs(options.connectTimeoutMs ?? 2_000, 'connectTimeoutMs'),
+    staleAfterMs: assertTimerMs(
+      options.staleAfterMs ?? Math.min(3 * reconcileMs, MAX_TIMER_MS),
+      'staleAfterMs',
+    ),
+    retryMs: assertTimerMs(options.retryMs ?? 1_000, 'retryMs'),
+    redisTimeoutMs: assertTimerMs(options.redisTimeoutMs ?? 2_000, 'redisTimeoutMs'),
+    connectTimeoutMs: assertTimerMs(options.connectTimeoutMs ?? 2_000, 'connectTimeoutMs'),
     nsqReconnectMs,
     maxInFlight: assertPositiveInteger(options.maxInFlight ?? 1_000, 'maxInFlight', MAX_IN_FLIGHT),
     backupFile: options.backupFile,
-    backupDelayMs: timerMs(options.backupDelayMs ?? 1_000, 'backupDelayMs'),
+    backupDelayMs: assertTimerMs(options.backupDelayMs ?? 1_000, 'backupDelayMs'),
     startupBufferBytes: assertPositiveInteger(
       options.startupBufferBytes ?? 16 * 1024 * 1024,
       'startupBufferBytes',
     ),
     logger: checkedLogger(options.logger),
   };
-}
-
-export function timerMs(value: unknown, what: string): number {
-  return assertPositiveInteger(value, what, MAX_TIMER_MS);
 }
 
 function checkedLogger(logger: unknown): Logger {

@@ -7,11 +7,12 @@ import { HotconfError, invalidArgument } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { connectRedis, releaseRedis, type RedisConnection } from '../redis/connection.js';
 import { hotconfKeys, type HotconfKeys } from '../redis/keys.js';
+import { assertTimerMs } from '../queue/validate.js';
 import { BackupFile } from './backup-file.js';
 import { ConfigGate, type GateOutcome } from './config-gate.js';
 import { ConfigState, updatesFromEnvelope, updatesFromSnapshot, type FrozenConfig } from './config-state.js';
 import { NsqSubscription } from './nsq-subscription.js';
-import { resolveOptions, timerMs, type ResolvedOptions } from './options.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
 import { Readiness } from './readiness.js';
 import { RepeatingTask } from './repeating-task.js';
 import { StartupBuffer } from './startup-buffer.js';
@@ -149,7 +150,7 @@ export class ConfigSubscriber extends EventEmitter<SubscriberEvents> {
   async ready(options: { timeoutMs?: number } = {}): Promise<ReadyResult> {
     if (typeof options !== 'object' || options === null)
       throw invalidArgument('ready() options must be an object');
-    const timeoutMs = timerMs(options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS, 'timeoutMs');
+    const timeoutMs = assertTimerMs(options.timeoutMs ?? DEFAULT_READY_TIMEOUT_MS, 'timeoutMs');
     if (this.closed) throw closedError();
     await this.readiness.wait(
       timeoutMs,

@@ -5,7 +5,7 @@ import {
   type PendingChange,
   type QueueStats,
   type ScheduledChange,
-} from '../../src/index.js';
+} from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { parseJson, runCli } from './run-cli.js';

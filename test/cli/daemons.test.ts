@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createScheduler, type Envelope, type Scheduler } from '../../src/index.js';
+import { createScheduler, type Envelope, type Scheduler } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { collectMessages } from '../helpers/nsq.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';

@@ -44,7 +44,7 @@ describe('dashboard API routes (unit, stand-in scheduler)', () => {
     expect(calls).toEqual([
       ['history', { key: 'switch', id: 'c1', limit: 5 }],
       ['diff', 3, 4],
-      ['rollback', { toRevision: 3 }],
+      ['rollback', { toRevision: 3 }, { actor: 'dashboard' }],
       ['cancelRecurring', 'nightly'],
     ]);
   });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createDashboard } from 'hotconf/dashboard';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScheduler, type Scheduler } from '../../src/index.js';
+import { createScheduler, type Scheduler } from 'hotconf';
 import { useSubscriberProcesses } from '../fleet/processes.js';
 import { useServices } from '../helpers/fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';
@@ -103,6 +103,7 @@ describe('dashboard in headless Chromium', () => {
     await page.getByRole('button', { name: 'Add a key' }).click();
     await page.locator('.change input[name=key]').nth(1).fill('legacy');
     await page.locator('.change input[name=deleted]').nth(1).check();
+    await page.locator('input[name=reason]').fill('turn it on');
     await screenshot(page, 'schedule');
     await page.getByRole('button', { name: 'Schedule', exact: true }).click();
     const link = page.locator('main a[href^="#change/"]');
@@ -110,6 +111,15 @@ describe('dashboard in headless Chromium', () => {
     const id = (await link.textContent())!;
     expect((await scheduler.waitForApplied(id, { timeoutMs: 10_000 })).missing).toEqual([]);
     expect((await scheduler.current()).values).toMatchObject({ switch: 'on' });
+    expect((await scheduler.history({ id })).at(-1)).toMatchObject({
+      event: 'scheduled',
+      actor: 'dashboard',
+      reason: 'turn it on',
+      changes: [
+        { key: 'switch', value: 'on' },
+        { key: 'legacy', deleted: true },
+      ],
+    });
 
     // The fleet page shows every instance at the snapshot's revision.
     const { revision } = await scheduler.current();

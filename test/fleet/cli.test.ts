@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createScheduler,
-  type AppliedReport,
-  type FleetInstance,
-  type ScheduledChange,
-} from '../../src/index.js';
+import { createScheduler, type AppliedReport, type FleetInstance, type ScheduledChange } from 'hotconf';
 import { parseJson, runCli } from '../cli/run-cli.js';
 import { useServices } from '../helpers/fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';

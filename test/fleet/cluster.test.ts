@@ -1,33 +1,21 @@
-import { Cluster } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createConfigSubscriber, createScheduler } from '../../src/index.js';
-import { startNsqd, startRedisCluster, type Nsqd, type RedisCluster } from '../../local-services/services.js';
+import { expect, it } from 'vitest';
+import { createConfigSubscriber, createScheduler } from 'hotconf';
+import { useRedisCluster } from '../helpers/fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
-let cluster: RedisCluster;
-let nsqd: Nsqd;
-let client: Cluster;
-
-beforeAll(async () => {
-  [cluster, nsqd] = await Promise.all([startRedisCluster(3), startNsqd({ private: true })]);
-  client = new Cluster(cluster.nodes);
-});
-afterAll(async () => {
-  client?.disconnect();
-  await Promise.all([cluster?.dispose(), nsqd?.dispose()]);
-});
+const cluster = useRedisCluster();
 
 // The report's MULTI and the readers' pipelines touch only {prefix} keys: one slot, one node.
 it('reports, lists the fleet and waits for receipts on a Redis Cluster of 3 masters', async () => {
   const prefix = uniquePrefix('fleet-cluster');
   const topic = `${prefix}.changes`;
-  const scheduler = createScheduler({ redis: client, nsqd: nsqd.tcpAddress, topic, prefix });
+  const scheduler = createScheduler({ redis: cluster.client, nsqd: cluster.nsqd.tcpAddress, topic, prefix });
   const errors: Error[] = [];
   const subscribers = ['one', 'two'].map((instanceId) => {
     const subscriber = createConfigSubscriber({
-      redis: client,
-      nsqd: nsqd.tcpAddress,
-      nsqdHttp: nsqd.httpAddress,
+      redis: cluster.client,
+      nsqd: cluster.nsqd.tcpAddress,
+      nsqdHttp: cluster.nsqd.httpAddress,
       topic,
       prefix,
       service: 'svc',

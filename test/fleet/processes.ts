@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach } from 'vitest';
-import type { ConfigSubscriberOptions } from '../../src/index.js';
+import type { ConfigSubscriberOptions } from 'hotconf';
 import type { TestServices } from '../helpers/fixtures.js';
 
 const SUBSCRIBER_PROCESS = new URL('./fixtures/subscriber-process.mjs', import.meta.url).pathname;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConfigSubscriber, createScheduler, type Scheduler } from '../../src/index.js';
+import { createConfigSubscriber, createScheduler, type Scheduler } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { publishRaw } from '../helpers/nsq.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';

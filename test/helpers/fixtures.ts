@@ -1,7 +1,15 @@
+import { Cluster } from 'ioredis';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { closeAllRedis } from './redis.js';
 import { assertNoUnexpectedErrors } from './unexpected-errors.js';
-import { startNsqd, startRedisServer, type Nsqd, type RedisServer } from '../../local-services/services.js';
+import {
+  startNsqd,
+  startRedisCluster,
+  startRedisServer,
+  type Nsqd,
+  type RedisCluster,
+  type RedisServer,
+} from '../../local-services/services.js';
 
 export interface TestServices {
   redis: RedisServer;
@@ -30,6 +38,27 @@ export function useServices(
   afterAll(async () => {
     await closeAllRedis();
     await Promise.all([services.redis?.dispose(), services.nsqd?.dispose()]);
+  });
+  return services;
+}
+
+export interface ClusterServices {
+  /** An ioredis Cluster client on the 3 masters, disconnected after the file. */
+  client: Cluster;
+  nsqd: Nsqd;
+}
+
+/** Starts a Redis Cluster of 3 masters and a private nsqd before the file's tests, disposes of them after. */
+export function useRedisCluster(): ClusterServices {
+  const services = {} as ClusterServices;
+  let cluster: RedisCluster | undefined;
+  beforeAll(async () => {
+    [cluster, services.nsqd] = await Promise.all([startRedisCluster(3), startNsqd({ private: true })]);
+    services.client = new Cluster(cluster.nodes);
+  });
+  afterAll(async () => {
+    services.client?.disconnect();
+    await Promise.all([cluster?.dispose(), services.nsqd?.dispose()]);
   });
   return services;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDelayQueue, type ClaimedItem } from '../../src/index.js';
+import { createDelayQueue, type ClaimedItem } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 

@@ -3,7 +3,7 @@
 import RedisMock from 'ioredis-mock';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDelayQueue, type DelayQueue } from '../../src/index.js';
+import { createDelayQueue, type DelayQueue } from 'hotconf';
 
 let redis: Redis;
 let queue: DelayQueue;

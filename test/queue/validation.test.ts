@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDelayQueue, HotconfError, type DelayQueue } from '../../src/index.js';
+import { createDelayQueue, HotconfError, type DelayQueue } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 

@@ -1,21 +1,9 @@
-import { Cluster } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConfigSubscriber, createDelayQueue, createScheduler } from '../../src/index.js';
-import { startNsqd, startRedisCluster, type Nsqd, type RedisCluster } from '../../local-services/services.js';
+import { describe, expect, it } from 'vitest';
+import { createConfigSubscriber, createDelayQueue, createScheduler } from 'hotconf';
+import { useRedisCluster } from '../helpers/fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
-let cluster: RedisCluster;
-let nsqd: Nsqd;
-let client: Cluster;
-
-beforeAll(async () => {
-  [cluster, nsqd] = await Promise.all([startRedisCluster(3), startNsqd({ private: true })]);
-  client = new Cluster(cluster.nodes);
-});
-afterAll(async () => {
-  client?.disconnect();
-  await Promise.all([cluster?.dispose(), nsqd?.dispose()]);
-});
+const cluster = useRedisCluster();
 
 // Every key of a prefix carries the hash tag {prefix}, so each script runs on the one node owning it.
 describe('on a Redis Cluster of 3 masters', () => {
@@ -23,7 +11,7 @@ describe('on a Redis Cluster of 3 masters', () => {
     // 12 random prefixes all on one of 3 nodes: a chance of 3 in 531,441.
     const prefixes = Array.from({ length: 12 }, (_, index) => uniquePrefix(`cluster-${index}`));
     for (const prefix of prefixes) {
-      const queue = createDelayQueue({ redis: client, prefix });
+      const queue = createDelayQueue({ redis: cluster.client, prefix });
       const ids = new Set<string>();
       for (let i = 0; i < 40; i++) ids.add((await queue.schedule({ payload: `p${i}` })).id);
       const claimed = [...(await queue.claim({ max: 30 })).items, ...(await queue.claim({ max: 30 })).items];
@@ -32,18 +20,23 @@ describe('on a Redis Cluster of 3 masters', () => {
       expect(await queue.stats()).toMatchObject({ due: 0, processing: 0, scheduled: 0 });
     }
     // The prefixes really were spread over the nodes: more than one holds keys (each holds its claim counters).
-    const keysPerNode = await Promise.all(client.nodes('master').map((node) => node.dbsize()));
+    const keysPerNode = await Promise.all(cluster.client.nodes('master').map((node) => node.dbsize()));
     expect(keysPerNode.filter((count) => count > 0).length).toBeGreaterThan(1);
   });
 
   it('schedules, publishes and applies a change with a scheduler and a subscriber on the cluster', async () => {
     const prefix = uniquePrefix('cluster');
     const topic = `${prefix}.changes`;
-    const scheduler = createScheduler({ redis: client, nsqd: nsqd.tcpAddress, topic, prefix });
+    const scheduler = createScheduler({
+      redis: cluster.client,
+      nsqd: cluster.nsqd.tcpAddress,
+      topic,
+      prefix,
+    });
     const subscriber = createConfigSubscriber({
-      redis: client,
-      nsqd: nsqd.tcpAddress,
-      nsqdHttp: nsqd.httpAddress,
+      redis: cluster.client,
+      nsqd: cluster.nsqd.tcpAddress,
+      nsqdHttp: cluster.nsqd.httpAddress,
       topic,
       prefix,
       service: 'svc',
@@ -68,6 +61,6 @@ describe('on a Redis Cluster of 3 masters', () => {
       await subscriber.close();
       await scheduler.stop();
     }
-    expect(client.status).toBe('ready'); // the app's cluster connection is left open
+    expect(cluster.client.status).toBe('ready'); // the app's cluster connection is left open
   });
 });

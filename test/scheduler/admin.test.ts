@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDelayQueue, createScheduler, HotconfError, type Scheduler } from '../../src/index.js';
+import { createDelayQueue, createScheduler, HotconfError, type Scheduler } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeEvent } from '../../src/index.js';
+import type { ChangeEvent } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { nsqdHttp } from '../../local-services/nsqd-http.js';
 import { startNsqd } from '../../local-services/services.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { StaleEvent } from '../../src/index.js';
+import type { StaleEvent } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { publishRaw } from '../helpers/nsq.js';
 import {

@@ -6,7 +6,7 @@ import {
   type ConfigSubscriberOptions,
   type Scheduler,
   type SchedulerOptions,
-} from '../../src/index.js';
+} from 'hotconf';
 import { topicStats } from '../../local-services/nsqd-http.js';
 import type { TestServices } from '../helpers/fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FrozenConfig, RejectedEvent } from '../../src/index.js';
+import type { FrozenConfig, RejectedEvent } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { PATH_TIMEOUT_MS, untilInEffect, useDeployments } from './fixtures.js';
 

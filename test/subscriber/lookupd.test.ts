@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConfigSubscriber, createScheduler } from '../../src/index.js';
+import { createConfigSubscriber, createScheduler } from 'hotconf';
 import {
   startNsqd,
   startNsqlookupd,

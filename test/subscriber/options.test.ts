@@ -1,9 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createConfigSubscriber,
-  type ConfigSubscriber,
-  type ConfigSubscriberOptions,
-} from '../../src/index.js';
+import { createConfigSubscriber, type ConfigSubscriber, type ConfigSubscriberOptions } from 'hotconf';
 
 const base: ConfigSubscriberOptions = {
   redis: 'redis://127.0.0.1:1',

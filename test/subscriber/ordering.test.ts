@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RejectedEvent } from '../../src/index.js';
+import type { RejectedEvent } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { publishRaw } from '../helpers/nsq.js';
 import { envelopeBody, PATH_TIMEOUT_MS, useDeployments } from './fixtures.js';

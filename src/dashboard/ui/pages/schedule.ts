@@ -45,6 +45,7 @@ export const schedulePage: Page = {
     addRow();
     const when = h('input', { name: 'when', placeholder: 'now, 10m, 2h or 2026-12-01T00:00:00Z', size: 34 });
     const id = h('input', { name: 'id', placeholder: 'optional stable id' });
+    const reason = h('input', { name: 'reason', placeholder: 'why (kept in history)', size: 40 });
     const result = h('div');
 
     const submit = async (event: Event): Promise<void> => {
@@ -64,6 +65,7 @@ export const schedulePage: Page = {
           changes,
           ...parseWhen(when.value),
           id: id.value,
+          reason: reason.value,
         });
         context.notify(`scheduled ${scheduled.id} for ${new Date(scheduled.effectiveAt).toISOString()}`);
         show(
@@ -91,6 +93,7 @@ export const schedulePage: Page = {
         h('div', { class: 'row' }, h('button', { type: 'button', onclick: addRow }, 'Add a key')),
         h('div', { class: 'row' }, h('label', {}, 'When ', when)),
         h('div', { class: 'row' }, h('label', {}, 'Id ', id)),
+        session.features.history ? h('div', { class: 'row' }, h('label', {}, 'Reason ', reason)) : null,
         h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary' }, 'Schedule')),
       ),
       result,
