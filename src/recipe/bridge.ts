@@ -91,7 +91,7 @@ export class RecipeBridge extends EventEmitter<RecipeBridgeEvents> {
 
   /** Starts moving members: at once and then every `pollMs` (in 'due' mode, also when the next falls due). */
   async start(): Promise<void> {
-    if (this.stopping.signal.aborted) throw new HotconfError('E_CLOSED', 'the bridge is stopped');
+    this.assertOpen();
     this.running ??= this.run();
   }
 
@@ -112,6 +112,7 @@ export class RecipeBridge extends EventEmitter<RecipeBridgeEvents> {
    * dead-listed. start() runs it in a loop; an admin tool can call it alone.
    */
   async moveOnce(): Promise<{ scheduled: number; dead: number; read: number }> {
+    this.assertOpen();
     const read = await this.readBatch();
     if (read.length === 0) return { scheduled: 0, dead: 0, read: 0 };
     const ids = this.redis.isCluster ? await this.moveOnCluster(read) : await this.moveAtomically(read);
@@ -134,6 +135,7 @@ export class RecipeBridge extends EventEmitter<RecipeBridgeEvents> {
 
   /** The members that could not be mapped, oldest first, with the reason. */
   async dead({ limit = 1000 }: { limit?: number } = {}): Promise<DeadMember[]> {
+    this.assertOpen();
     assertPositiveInteger(limit, 'limit');
     const stored = await this.redis.hgetall(this.deadKey);
     return Object.entries(stored)
@@ -148,10 +150,16 @@ export class RecipeBridge extends EventEmitter<RecipeBridgeEvents> {
 
   /** Removes these entries from the dead list; resolves with how many there were. */
   async purgeDead(ids: readonly string[]): Promise<number> {
+    this.assertOpen();
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
       throw invalidArgument('purgeDead takes an array of dead-list ids');
     }
     return ids.length === 0 ? 0 : this.redis.hdel(this.deadKey, ...ids);
+  }
+
+  /** After stop() every call is refused, even when the Redis connection it was given is still open. */
+  private assertOpen(): void {
+    if (this.stopping.signal.aborted) throw new HotconfError('E_CLOSED', 'the bridge is stopped');
   }
 
   private async run(): Promise<void> {
