@@ -10,6 +10,7 @@ const COMMON_OPTIONS = {
   nsqd: { type: 'string' },
   prefix: { type: 'string' },
   topic: { type: 'string' },
+  'history-limit': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionsConfig;
@@ -59,6 +60,8 @@ export interface ConnectionSettings {
   nsqd: string[];
   prefix: string;
   topic: string;
+  /** The scheduler's historyLimit; undefined leaves the library's default. */
+  historyLimit: number | undefined;
 }
 
 const NSQD_ADDRESS = /^[^\s:/,]+:\d{1,5}$/;
@@ -79,5 +82,20 @@ export function connectionSettings(values: CommonValues, env = process.env): Con
     nsqd,
     prefix: values.prefix ?? env.HOTCONF_PREFIX ?? 'hotconf',
     topic: values.topic ?? env.HOTCONF_TOPIC ?? 'hotconf.changes',
+    historyLimit: historyLimit(values['history-limit'] ?? env.HOTCONF_HISTORY_LIMIT),
   };
+}
+
+/**
+ * A deployment that runs with another historyLimit must give the CLI the same one: a change scheduled
+ * with the default would trim its history to 10,000 entries, or record history where it is off.
+ */
+function historyLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(text)) {
+    throw new UsageError(
+      `--history-limit takes a whole number of entries, 0 for no history (got ${JSON.stringify(text)})`,
+    );
+  }
+  return Number(text);
 }

@@ -14,6 +14,15 @@ export function fromFlags<T>(create: () => T): T {
   }
 }
 
+/** What every scheduler the CLI makes takes from the connection settings. */
+export function schedulerSettings({ topic, prefix, historyLimit }: ConnectionSettings): {
+  topic: string;
+  prefix: string;
+  historyLimit?: number;
+} {
+  return { topic, prefix, ...(historyLimit === undefined ? {} : { historyLimit }) };
+}
+
 /**
  * Runs one admin call on a scheduler that is never started. Its Redis connection does not retry: a
  * one-shot command should fail at once when Redis is unreachable, where a URL would make ioredis
@@ -27,9 +36,7 @@ export async function withScheduler<T>(
   const redis = new Redis(settings.redisUrl, { lazyConnect: true, retryStrategy: () => null });
   let lastError: Error | undefined; // connect() itself only says "Connection is closed."
   redis.on('error', (error: Error) => (lastError = error));
-  const scheduler = fromFlags(() =>
-    createScheduler({ redis, topic: settings.topic, prefix: settings.prefix }),
-  );
+  const scheduler = fromFlags(() => createScheduler({ redis, ...schedulerSettings(settings) }));
   // Not disconnected when the connect failed: ioredis would keep the process alive for 2 s more.
   await redis.connect().catch((error: Error) => {
     throw new Error(

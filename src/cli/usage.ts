@@ -10,6 +10,7 @@ const CONNECTION_HELP = `Connection (flag, else environment variable, else defau
   --nsqd HOST:PORT[,...]   HOTCONF_NSQD        127.0.0.1:4150
   --prefix PREFIX          HOTCONF_PREFIX      hotconf
   --topic TOPIC            HOTCONF_TOPIC       hotconf.changes
+  --history-limit N        HOTCONF_HISTORY_LIMIT  10000 (the scheduler's historyLimit; 0: history off)
 
 Output:
   --json                   one JSON document (watch, scheduler, bridge: one JSON line per event)

@@ -1,6 +1,6 @@
 import { connectionSettings, parseCommand } from '../args.js';
 import type { Command } from '../command.js';
-import { fromFlags } from '../connect.js';
+import { fromFlags, schedulerSettings } from '../connect.js';
 import { loadLibrary } from '../library.js';
 import { print, time, warn } from '../output.js';
 import { untilSignal } from '../signals.js';
@@ -41,9 +41,10 @@ With --dead, lists the dead list instead and exits.`,
     } as const);
     const scoreUnit = oneOf(values['score-unit'], SCORE_UNITS, '--score-unit');
     const mode = oneOf(values.mode, MODES, '--mode');
-    const { redisUrl, topic, prefix } = connectionSettings(values);
+    const settings = connectionSettings(values);
+    const { redisUrl, prefix } = settings;
     const { createRecipeBridge, createScheduler } = await loadLibrary();
-    const scheduler = fromFlags(() => createScheduler({ redis: redisUrl, topic, prefix }));
+    const scheduler = fromFlags(() => createScheduler({ redis: redisUrl, ...schedulerSettings(settings) }));
     const running = fromFlags(() =>
       createRecipeBridge({
         redis: redisUrl,

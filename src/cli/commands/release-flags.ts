@@ -11,10 +11,20 @@ export const WHO_OPTIONS = {
 export const WHO_HELP = `  --actor NAME      who makes the change, recorded in history (default $USER@hostname)
   --reason TEXT     why, recorded in history`;
 
-/** --actor, else $USER@hostname; --reason when given. */
-export function who(values: { actor?: string; reason?: string }): { actor: string; reason?: string } {
-  const actor = values.actor ?? `${process.env.USER ?? safeUserName()}@${hostname()}`;
-  return values.reason === undefined ? { actor } : { actor, reason: values.reason };
+/**
+ * --actor, else $USER@hostname; --reason when given. With history off (historyLimit 0) there is nowhere
+ * to record who, so no default actor: only a given --actor or --reason is passed (the scheduler refuses it).
+ */
+export function who(
+  values: { actor?: string; reason?: string },
+  historyLimit?: number,
+): { actor?: string; reason?: string } {
+  const actor =
+    values.actor ?? (historyLimit === 0 ? undefined : `${process.env.USER ?? safeUserName()}@${hostname()}`);
+  return {
+    ...(actor === undefined ? {} : { actor }),
+    ...(values.reason === undefined ? {} : { reason: values.reason }),
+  };
 }
 
 function safeUserName(): string {

@@ -68,7 +68,7 @@ ${WAIT_HELP}`,
       const scheduled = await scheduler.schedule(input, {
         ...when,
         id: values.id,
-        ...who(values),
+        ...who(values, settings.historyLimit),
         ...timeBox,
         ...(baseRevision === undefined ? {} : { baseRevision }),
       });

@@ -1,6 +1,6 @@
 import { connectionSettings, parseCommand } from '../args.js';
 import type { Command } from '../command.js';
-import { fromFlags } from '../connect.js';
+import { fromFlags, schedulerSettings } from '../connect.js';
 import { loadLibrary } from '../library.js';
 import { print, warn } from '../output.js';
 import { untilSignal } from '../signals.js';
@@ -17,11 +17,14 @@ stopped; errors go to stderr.`,
                         (e.g. config_push; deletes are not sent)`,
   async run(argv) {
     const { values } = parseCommand(argv, { 'legacy-topic': { type: 'string' } } as const);
-    const { redisUrl, nsqd, topic, prefix } = connectionSettings(values);
+    const settings = connectionSettings(values);
+    const { redisUrl, nsqd, topic, prefix } = settings;
     const { createScheduler } = await loadLibrary();
     const legacyTopic = values['legacy-topic'];
     const legacy = legacyTopic === undefined ? {} : { legacy: { topic: legacyTopic } };
-    const running = fromFlags(() => createScheduler({ redis: redisUrl, nsqd, topic, prefix, ...legacy }));
+    const running = fromFlags(() =>
+      createScheduler({ redis: redisUrl, nsqd, ...schedulerSettings(settings), ...legacy }),
+    );
     running.on('published', (event) =>
       print(
         values.json,
