@@ -26,12 +26,18 @@ export interface ApiRoute {
   handle(context: RouteContext): Promise<unknown>;
 }
 
-/** Which release-control pages can work: the scheduler has the methods behind them. */
-export function releaseFeatures(scheduler: Scheduler): Record<'history' | 'recurring', boolean> {
+/**
+ * Which release-control pages can work: the scheduler has the methods behind them, and history is on
+ * (historyLimit 0 refuses them all with E_HISTORY_OFF).
+ */
+export function releaseFeatures(
+  scheduler: Scheduler,
+  historyOn: boolean,
+): Record<'history' | 'recurring', boolean> {
   const release = scheduler as unknown as ReleaseControl;
   return {
-    history: typeof release.history === 'function',
-    recurring: typeof release.recurring === 'function',
+    history: historyOn && typeof release.history === 'function',
+    recurring: historyOn && typeof release.recurring === 'function',
   };
 }
 
@@ -39,8 +45,9 @@ export function releaseFeatures(scheduler: Scheduler): Record<'history' | 'recur
  * The dashboard's API: each route one call of the scheduler's public API, with arguments taken from
  * the query or body as they are, so that the scheduler's own validation (and its error codes) applies.
  */
-export function apiRoutes(scheduler: Scheduler): ApiRoute[] {
+export function apiRoutes(scheduler: Scheduler, historyOn: boolean): ApiRoute[] {
   const release = scheduler as unknown as ReleaseControl;
+  const recordsHistory = releaseFeatures(scheduler, historyOn).history;
   const needs = <K extends keyof ReleaseControl>(name: K): NonNullable<ReleaseControl[K]> => {
     const method = release[name];
     if (typeof method !== 'function') {
@@ -70,7 +77,7 @@ export function apiRoutes(scheduler: Scheduler): ApiRoute[] {
       handle: ({ body }) =>
         scheduler.schedule(
           { changes: body.changes as never },
-          { ...when(body), id: optional(body.id), ...byDashboard(scheduler, body) },
+          { ...when(body), id: optional(body.id), ...byDashboard(recordsHistory, body) },
         ),
     },
     { method: 'GET', pattern: /^config$/, handle: () => scheduler.current() },
@@ -101,7 +108,7 @@ export function apiRoutes(scheduler: Scheduler): ApiRoute[] {
       method: 'POST',
       pattern: /^rollback$/,
       handle: ({ body }) =>
-        needs('rollback')({ toRevision: body.toRevision as number }, byDashboard(scheduler, body)),
+        needs('rollback')({ toRevision: body.toRevision as number }, byDashboard(recordsHistory, body)),
     },
     { method: 'GET', pattern: /^recurring$/, handle: () => needs('recurring')() },
     {
@@ -117,10 +124,10 @@ export function apiRoutes(scheduler: Scheduler): ApiRoute[] {
  * what the form said. Only where the scheduler records history, which it refuses them without.
  */
 function byDashboard(
-  scheduler: Scheduler,
+  recordsHistory: boolean,
   body: Record<string, unknown>,
 ): { actor?: string; reason?: string } {
-  if (!releaseFeatures(scheduler).history) return {};
+  if (!recordsHistory) return {};
   const reason = optional<string>(body.reason);
   return { actor: 'dashboard', ...(reason === undefined ? {} : { reason }) };
 }

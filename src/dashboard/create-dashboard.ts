@@ -37,9 +37,11 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     prefix: options.prefix,
     topic: options.topic ?? 'hotconf.changes',
     ...(options.nsqd === undefined ? {} : { nsqd: options.nsqd }),
+    ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
     logger,
   });
-  const routes = apiRoutes(scheduler);
+  const historyOn = options.historyLimit !== 0;
+  const routes = apiRoutes(scheduler, historyOn);
 
   async function serve(req: MountedRequest, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://dashboard');
@@ -72,7 +74,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
       return sendJson(res, 200, {
         readOnly: auth.readOnly,
         authenticated: auth.canRead(req),
-        features: releaseFeatures(scheduler),
+        features: releaseFeatures(scheduler, historyOn),
       });
     }
     if (path === 'login' && req.method === 'POST') {

@@ -13,6 +13,12 @@ export interface DashboardOptions {
   topic?: string;
   /** nsqd TCP address(es); not needed to show or schedule changes, passed on to the scheduler. */
   nsqd?: string | readonly string[];
+  /**
+   * The scheduler's history stream length, passed on: give the one the deployment's schedulers run with,
+   * or a change scheduled here trims history to this one. 0: history off (no history or recurring pages).
+   * Default 10,000.
+   */
+  historyLimit?: number;
   auth: DashboardAuth;
   /** The path it is mounted under when the server hands it whole URLs (plain `http`), e.g. '/hotconf'. */
   basePath?: string;

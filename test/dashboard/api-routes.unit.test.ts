@@ -7,9 +7,13 @@ async function call(
   scheduler: object,
   method: 'GET' | 'POST',
   path: string,
-  { query = '', body = {} }: { query?: string; body?: Record<string, unknown> } = {},
+  {
+    query = '',
+    body = {},
+    historyOn = true,
+  }: { query?: string; body?: Record<string, unknown>; historyOn?: boolean } = {},
 ): Promise<unknown> {
-  const route = apiRoutes(scheduler as Scheduler).find(
+  const route = apiRoutes(scheduler as Scheduler, historyOn).find(
     (candidate) => candidate.method === method && candidate.pattern.test(path),
   )!;
   const params = route.pattern.exec(path)!.slice(1);
@@ -32,12 +36,23 @@ describe('dashboard API routes (unit, stand-in scheduler)', () => {
       recurring: record('recurring', []),
       cancelRecurring: record('cancelRecurring', true),
     };
-    expect(releaseFeatures(scheduler as unknown as Scheduler)).toEqual({ history: true, recurring: true });
+    expect(releaseFeatures(scheduler as unknown as Scheduler, true)).toEqual({
+      history: true,
+      recurring: true,
+    });
+    expect(releaseFeatures(scheduler as unknown as Scheduler, false)).toEqual({
+      history: false,
+      recurring: false,
+    });
     expect(await call(scheduler, 'GET', 'history', { query: 'key=switch&id=c1&limit=5' })).toEqual([
       { event: 'applied' },
     ]);
     expect(await call(scheduler, 'GET', 'diff', { query: 'from=3&to=4' })).toEqual([{ key: 'k' }]);
     expect(await call(scheduler, 'POST', 'rollback', { body: { toRevision: 3 } })).toEqual({ id: 'rb' });
+    // With history off (historyLimit 0) no actor is sent: the scheduler would refuse it.
+    expect(await call(scheduler, 'POST', 'rollback', { body: { toRevision: 2 }, historyOn: false })).toEqual({
+      id: 'rb',
+    });
     expect(await call(scheduler, 'POST', 'recurring/cancel', { body: { id: 'nightly' } })).toEqual({
       cancelled: true,
     });
@@ -45,12 +60,13 @@ describe('dashboard API routes (unit, stand-in scheduler)', () => {
       ['history', { key: 'switch', id: 'c1', limit: 5 }],
       ['diff', 3, 4],
       ['rollback', { toRevision: 3 }, { actor: 'dashboard' }],
+      ['rollback', { toRevision: 2 }, {}],
       ['cancelRecurring', 'nightly'],
     ]);
   });
 
   it('answers E_NOT_AVAILABLE when the scheduler has no release control, E_INVALID_ARGUMENT for a bad number', async () => {
-    expect(releaseFeatures({} as Scheduler)).toEqual({ history: false, recurring: false });
+    expect(releaseFeatures({} as Scheduler, true)).toEqual({ history: false, recurring: false });
     for (const [method, path] of [
       ['GET', 'history'],
       ['GET', 'diff'],
