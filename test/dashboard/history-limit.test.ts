@@ -3,7 +3,8 @@ import { createScheduler } from 'hotconf';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
-import { serve } from './servers.js';
+import { startCli } from '../cli/run-cli.js';
+import { freePort, serve } from './servers.js';
 
 const services = useServices();
 const TOKEN = 'correct-horse-battery-staple';
@@ -67,6 +68,36 @@ describe('dashboard historyLimit', () => {
           historyLimit,
         }),
       ).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    }
+  });
+
+  it('hotconf dashboard passes the history limit on (HOTCONF_HISTORY_LIMIT=0): no history written or offered', async () => {
+    const prefix = uniquePrefix('cli-dashboard-history');
+    const port = await freePort();
+    const cli = startCli(
+      ['dashboard', '--port', String(port), '--redis', services.redis.url, '--prefix', prefix],
+      { HOTCONF_DASHBOARD_TOKEN: TOKEN, HOTCONF_HISTORY_LIMIT: '0' },
+    );
+    await cli.waitForLine((line) => line.startsWith('dashboard at '));
+    const api = (path: string, body?: unknown) =>
+      fetch(`http://127.0.0.1:${port}/api/${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    try {
+      const response = await api('schedule', { changes: [{ key: 'a', value: 1 }], delayMs: 3_600_000 });
+      expect(response.status).toBe(200);
+      expect(await (await api('session')).json()).toMatchObject({ features: { history: false } });
+      const admin = createScheduler({
+        redis: connectRedis(services.redis.url),
+        topic: 'hotconf.changes',
+        prefix,
+      });
+      expect(await admin.pending()).toHaveLength(1);
+      expect(await admin.history()).toEqual([]);
+    } finally {
+      expect(await cli.stop('SIGTERM')).toBe(0);
     }
   });
 });

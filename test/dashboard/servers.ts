@@ -22,6 +22,15 @@ export async function serve(handler: RequestListener): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** A loopback port free just now, for a process that takes its port on the command line. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /** What Express's `app.use(mountPath, handler)` does to a request before the handler sees it. */
 export function mountLikeExpress(mountPath: string, handler: RequestListener): RequestListener {
   return (req, res) => {

@@ -34,7 +34,7 @@ from HOTCONF_DASHBOARD_TOKEN instead, which keeps it out of the process list.`,
     const token = values.token ?? process.env.HOTCONF_DASHBOARD_TOKEN;
     const readOnly = values['read-only'] === true;
     if ((token === undefined) === !readOnly) throw new UsageError('give either --token TOKEN or --read-only');
-    const { redisUrl, nsqd, topic, prefix } = connectionSettings(values);
+    const { redisUrl, nsqd, topic, prefix, historyLimit } = connectionSettings(values);
     const { createDashboard } = await import('../../dashboard/index.js');
     const handler = fromFlags(() =>
       createDashboard({
@@ -42,6 +42,7 @@ from HOTCONF_DASHBOARD_TOKEN instead, which keeps it out of the process list.`,
         nsqd,
         topic,
         prefix,
+        ...(historyLimit === undefined ? {} : { historyLimit }),
         auth: token === undefined ? { readOnly: true } : { token },
       }),
     );
