@@ -5,15 +5,22 @@ import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices();
 
+/** A scheduler and a bridge on a prefix of the test's own, on a connection the test owns. */
+function deployment(label: string) {
+  const prefix = uniquePrefix(label);
+  const recipeKey = `${prefix}:config:delayed:push`;
+  // stop() leaves a given connection open, so only the bridge's own check can refuse a call.
+  const redis = connectRedis(services.redis.url);
+  const scheduler = createScheduler({ redis, prefix, topic: `${prefix}.changes` });
+  const bridge = createRecipeBridge({ redis, scheduler, key: recipeKey });
+  const inAnHour = Math.floor(Date.now() / 1000) + 3600;
+  return { prefix, recipeKey, redis, scheduler, bridge, inAnHour };
+}
+
 describe('a stopped recipe bridge', () => {
   it('rejects moveOnce(), dead() and purgeDead() with E_CLOSED and leaves Redis as it was', async () => {
-    const prefix = uniquePrefix('bridge-closed');
-    const recipeKey = `${prefix}:config:delayed:push`;
-    // A connection the test owns: stop() leaves it open, so only the bridge's own check can refuse.
-    const redis = connectRedis(services.redis.url);
-    const scheduler = createScheduler({ redis, prefix, topic: `${prefix}.changes` });
-    const bridge = createRecipeBridge({ redis, scheduler, key: recipeKey });
-    await redis.zadd(recipeKey, Math.floor(Date.now() / 1000) + 3600, '{"key":"a","value":"1"}');
+    const { prefix, recipeKey, redis, scheduler, bridge, inAnHour } = deployment('bridge-closed');
+    await redis.zadd(recipeKey, inAnHour, '{"key":"a","value":"1"}');
     await redis.zadd(recipeKey, 1, 'not json');
 
     await bridge.stop();
@@ -27,12 +34,8 @@ describe('a stopped recipe bridge', () => {
   });
 
   it('still moves members with moveOnce() before stop()', async () => {
-    const prefix = uniquePrefix('bridge-open');
-    const recipeKey = `${prefix}:config:delayed:push`;
-    const redis = connectRedis(services.redis.url);
-    const scheduler = createScheduler({ redis, prefix, topic: `${prefix}.changes` });
-    const bridge = createRecipeBridge({ redis, scheduler, key: recipeKey });
-    await redis.zadd(recipeKey, Math.floor(Date.now() / 1000) + 3600, '{"key":"a","value":"1"}');
+    const { recipeKey, redis, scheduler, bridge, inAnHour } = deployment('bridge-open');
+    await redis.zadd(recipeKey, inAnHour, '{"key":"a","value":"1"}');
 
     expect(await bridge.moveOnce()).toEqual({ scheduled: 1, dead: 0, read: 1 });
     expect(await redis.zcard(recipeKey)).toBe(0);
