@@ -93,7 +93,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     } else if (!auth.canRead(req)) {
       throw new HotconfError('E_UNAUTHORIZED', 'log in, or send Authorization: Bearer <token>');
     }
-    const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
+    const params = route.pattern.exec(path)!.slice(1).map(decodePathSegment);
     sendJson(res, 200, await route.handle({ query, body, params }));
   }
 
@@ -104,4 +104,13 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     });
   };
   return Object.assign(handler, { close: () => scheduler.stop() });
+}
+
+/** A URL path segment decoded; a malformed percent-encoding (`%E0`) is the client's mistake, not a 500. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalidArgument(`malformed percent-encoding in ${JSON.stringify(segment)}`);
+  }
 }

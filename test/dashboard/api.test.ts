@@ -138,6 +138,16 @@ describe('dashboard HTTP API', () => {
     expect(big.status).toBe(413);
   });
 
+  it('answers a malformed percent-encoding in a path with 400 E_INVALID_ARGUMENT, not 500', async () => {
+    const response = await fetch(`${base}/api/changes/%E0`, { headers: bearer });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'E_INVALID_ARGUMENT' } });
+    const wellFormed = await fetch(`${base}/api/changes/no%2Dsuch%2Did`, {
+      headers: bearer,
+    });
+    expect(wellFormed.status).not.toBe(400);
+  });
+
   it('schedules, reschedules and cancels through the API with the Bearer token', async () => {
     const post = async (path: string, body: unknown) => {
       const response = await fetch(`${base}/api/${path}`, {
