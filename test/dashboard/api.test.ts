@@ -138,6 +138,26 @@ describe('dashboard HTTP API', () => {
     expect(big.status).toBe(413);
   });
 
+  it('refuses a cross-site or non-JSON logout like every other POST (no forced logout)', async () => {
+    for (const headers of [
+      { ...json, origin: 'https://evil.example' },
+      { ...json, 'sec-fetch-site': 'cross-site' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'content-type': 'text/plain' },
+    ]) {
+      const response = await fetch(`${base}/api/logout`, { method: 'POST', headers, body: '{}' });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('set-cookie')).toBeNull();
+    }
+    const sameSite = await fetch(`${base}/api/logout`, {
+      method: 'POST',
+      headers: { ...json, origin, 'sec-fetch-site': 'same-origin' },
+      body: '{}',
+    });
+    expect(sameSite.status).toBe(200);
+    expect(sameSite.headers.get('set-cookie')).toMatch(/^hotconf_session=; .*Max-Age=0$/);
+  });
+
   it('answers a malformed percent-encoding in a path with 400 E_INVALID_ARGUMENT, not 500', async () => {
     const response = await fetch(`${base}/api/changes/%E0`, { headers: bearer });
     expect(response.status).toBe(400);
