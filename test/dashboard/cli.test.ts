@@ -43,6 +43,27 @@ describe('hotconf dashboard', () => {
     expect(await cli.stop('SIGTERM')).toBe(0);
   });
 
+  it('--read-only wins over an exported HOTCONF_DASHBOARD_TOKEN, which is only the default for --token', async () => {
+    const port = await freePort();
+    const cli = startCli(
+      [
+        'dashboard',
+        '--port',
+        String(port),
+        '--read-only',
+        '--redis',
+        services.redis.url,
+        '--prefix',
+        uniquePrefix('cli-dash-ro'),
+      ],
+      { HOTCONF_DASHBOARD_TOKEN: 'exported-token-exported-token' },
+    );
+    await cli.waitForLine((line) => line === `dashboard at http://127.0.0.1:${port}/ (read-only)`);
+    const session = await fetch(`http://127.0.0.1:${port}/api/session`);
+    expect(await session.json()).toMatchObject({ readOnly: true, authenticated: true });
+    expect(await cli.stop('SIGTERM')).toBe(0);
+  });
+
   it('needs exactly one of --token and --read-only, and --port', async () => {
     const neither = await runCli(['dashboard', '--port', '8080']);
     expect(neither.code).toBe(2);

@@ -15,7 +15,8 @@ export const dashboard: Command = {
   description: `Serves the web dashboard until SIGINT or SIGTERM. With a token, every page asks for it
 (a login form, or Authorization: Bearer TOKEN) and changes can be made; --read-only shows
 everything and changes nothing. Binds 127.0.0.1 unless --host says otherwise. The token may come
-from HOTCONF_DASHBOARD_TOKEN instead, which keeps it out of the process list.`,
+from HOTCONF_DASHBOARD_TOKEN instead, which keeps it out of the process list (ignored with
+--read-only).`,
   options: `  --port PORT       port to listen on (required)
   --host HOST       address to bind (default 127.0.0.1)
   --token TOKEN     token that gives access, at least 16 characters  HOTCONF_DASHBOARD_TOKEN
@@ -31,8 +32,9 @@ from HOTCONF_DASHBOARD_TOKEN instead, which keeps it out of the process list.`,
     if (values.port === undefined) throw new UsageError('missing --port');
     const port = parsePositiveInteger(values.port, '--port');
     const host = values.host ?? '127.0.0.1';
-    const token = values.token ?? process.env.HOTCONF_DASHBOARD_TOKEN;
     const readOnly = values['read-only'] === true;
+    // The exported token is a default for --token, so it must not refuse an explicit --read-only.
+    const token = values.token ?? (readOnly ? undefined : process.env.HOTCONF_DASHBOARD_TOKEN);
     if ((token === undefined) === !readOnly) throw new UsageError('give either --token TOKEN or --read-only');
     const { redisUrl, nsqd, topic, prefix } = connectionSettings(values);
     const { createDashboard } = await import('../../dashboard/index.js');
