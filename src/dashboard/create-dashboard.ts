@@ -4,6 +4,7 @@ import { createScheduler } from '../scheduler/scheduler.js';
 import { apiRoutes, releaseFeatures } from './api-routes.js';
 import { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_SCRIPT } from './assets.js';
 import { AuthGate } from './auth-gate.js';
+import { HostCheck, resolveAllowedHosts } from './host-check.js';
 import { readJsonBody, send, sendError, sendJson } from './http-io.js';
 import { silentLogger } from '../logger.js';
 import { resolveAuth, resolveBasePath, type DashboardOptions } from './options.js';
@@ -31,6 +32,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
   if (typeof options !== 'object' || options === null) throw invalidArgument('options are required');
   const auth = new AuthGate(resolveAuth(options.auth).token);
   const basePath = resolveBasePath(options.basePath);
+  const hostCheck = new HostCheck(resolveAllowedHosts(options.allowedHosts));
   const logger = options.logger ?? silentLogger;
   const scheduler = createScheduler({
     redis: options.redis,
@@ -42,6 +44,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
   const routes = apiRoutes(scheduler);
 
   async function serve(req: MountedRequest, res: ServerResponse): Promise<void> {
+    hostCheck.assertAllowed(req); // before anything, redirects and static files included
     const url = new URL(req.url ?? '/', 'http://dashboard');
     if (basePath && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
       throw new HotconfError('E_NOT_FOUND', `not under ${basePath}`);
