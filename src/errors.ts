@@ -23,6 +23,8 @@ export type HotconfErrorCode =
   | 'E_REDIS_VERSION'
   // The dashboard's: no or a wrong token, a mutation on a read-only dashboard, a feature this version lacks.
   | 'E_UNAUTHORIZED'
+  /** The dashboard was asked under a Host name not in its allowedHosts (DNS rebinding). */
+  | 'E_HOST_NOT_ALLOWED'
   | 'E_READ_ONLY'
   | 'E_NOT_AVAILABLE'
   | 'E_NOT_FOUND'

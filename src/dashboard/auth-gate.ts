@@ -49,7 +49,9 @@ export class AuthGate {
     return `${COOKIE_NAME}=${this.session}; ${cookieAttributes(req, path)}`;
   }
 
+  /** The Set-Cookie value that ends the session; same-site JSON only, or any site could log one out. */
   logout(req: IncomingMessage, path: string): string {
+    assertSameSiteJson(req);
     return `${COOKIE_NAME}=; ${cookieAttributes(req, path)}; Max-Age=0`;
   }
 

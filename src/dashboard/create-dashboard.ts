@@ -4,6 +4,7 @@ import { createScheduler } from '../scheduler/scheduler.js';
 import { apiRoutes, releaseFeatures } from './api-routes.js';
 import { DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_SCRIPT } from './assets.js';
 import { AuthGate } from './auth-gate.js';
+import { HostCheck, resolveAllowedHosts } from './host-check.js';
 import { readJsonBody, send, sendError, sendJson } from './http-io.js';
 import { silentLogger } from '../logger.js';
 import { resolveAuth, resolveBasePath, type DashboardOptions } from './options.js';
@@ -31,6 +32,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
   if (typeof options !== 'object' || options === null) throw invalidArgument('options are required');
   const auth = new AuthGate(resolveAuth(options.auth).token);
   const basePath = resolveBasePath(options.basePath);
+  const hostCheck = new HostCheck(resolveAllowedHosts(options.allowedHosts));
   const logger = options.logger ?? silentLogger;
   const scheduler = createScheduler({
     redis: options.redis,
@@ -44,6 +46,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
   const routes = apiRoutes(scheduler, historyOn);
 
   async function serve(req: MountedRequest, res: ServerResponse): Promise<void> {
+    hostCheck.assertAllowed(req); // before anything, redirects and static files included
     const url = new URL(req.url ?? '/', 'http://dashboard');
     if (basePath && url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
       throw new HotconfError('E_NOT_FOUND', `not under ${basePath}`);
@@ -95,7 +98,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     } else if (!auth.canRead(req)) {
       throw new HotconfError('E_UNAUTHORIZED', 'log in, or send Authorization: Bearer <token>');
     }
-    const params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
+    const params = route.pattern.exec(path)!.slice(1).map(decodePathSegment);
     sendJson(res, 200, await route.handle({ query, body, params }));
   }
 
@@ -106,4 +109,13 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     });
   };
   return Object.assign(handler, { close: () => scheduler.stop() });
+}
+
+/** A URL path segment decoded; a malformed percent-encoding (`%E0`) is the client's mistake, not a 500. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw invalidArgument(`malformed percent-encoding in ${JSON.stringify(segment)}`);
+  }
 }

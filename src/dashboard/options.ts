@@ -22,6 +22,11 @@ export interface DashboardOptions {
   auth: DashboardAuth;
   /** The path it is mounted under when the server hands it whole URLs (plain `http`), e.g. '/hotconf'. */
   basePath?: string;
+  /**
+   * Host names (no port) the dashboard answers to; any other `Host` header gets 403 E_HOST_NOT_ALLOWED,
+   * which stops DNS rebinding. Default: localhost, 127.0.0.1, [::1]. Behind a proxy: its public name.
+   */
+  allowedHosts?: readonly string[];
   /** pino-compatible logger for unexpected errors; silent by default. */
   logger?: Logger;
 }

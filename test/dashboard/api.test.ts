@@ -1,5 +1,6 @@
 import { createDashboard } from 'hotconf/dashboard';
 import { createScheduler } from 'hotconf';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
@@ -11,12 +12,17 @@ const prefix = uniquePrefix('dashboard-api');
 const closers: { close(): Promise<void> }[] = [];
 afterAll(() => Promise.all(closers.map((each) => each.close())));
 
-function dashboard(auth: { token: string } | { readOnly: true }, basePath?: string) {
+function dashboard(
+  auth: { token: string } | { readOnly: true },
+  basePath?: string,
+  more: { allowedHosts?: string[] } = {},
+) {
   const handler = createDashboard({
     redis: services.redis.url,
     prefix,
     auth,
     ...(basePath ? { basePath } : {}),
+    ...more,
   });
   closers.push(handler);
   return handler;
@@ -32,6 +38,20 @@ async function dump(): Promise<string> {
   const keys = (await redis.keys(`{${prefix}}:*`)).sort();
   const values = await Promise.all(keys.map((key) => redis.dumpBuffer(key)));
   return JSON.stringify(keys.map((key, index) => [key, values[index]?.toString('base64')]));
+}
+
+/** A GET with a chosen Host header, which fetch() does not let a caller set. */
+function getWithHost(url: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers: { host } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
 }
 
 const json = { 'content-type': 'application/json' };
@@ -138,6 +158,36 @@ describe('dashboard HTTP API', () => {
     expect(big.status).toBe(413);
   });
 
+  it('refuses a cross-site or non-JSON logout like every other POST (no forced logout)', async () => {
+    for (const headers of [
+      { ...json, origin: 'https://evil.example' },
+      { ...json, 'sec-fetch-site': 'cross-site' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'content-type': 'text/plain' },
+    ]) {
+      const response = await fetch(`${base}/api/logout`, { method: 'POST', headers, body: '{}' });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('set-cookie')).toBeNull();
+    }
+    const sameSite = await fetch(`${base}/api/logout`, {
+      method: 'POST',
+      headers: { ...json, origin, 'sec-fetch-site': 'same-origin' },
+      body: '{}',
+    });
+    expect(sameSite.status).toBe(200);
+    expect(sameSite.headers.get('set-cookie')).toMatch(/^hotconf_session=; .*Max-Age=0$/);
+  });
+
+  it('answers a malformed percent-encoding in a path with 400 E_INVALID_ARGUMENT, not 500', async () => {
+    const response = await fetch(`${base}/api/changes/%E0`, { headers: bearer });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 'E_INVALID_ARGUMENT' } });
+    const wellFormed = await fetch(`${base}/api/changes/no%2Dsuch%2Did`, {
+      headers: bearer,
+    });
+    expect(wellFormed.status).not.toBe(400);
+  });
+
   it('schedules, reschedules and cancels through the API with the Bearer token', async () => {
     const post = async (path: string, body: unknown) => {
       const response = await fetch(`${base}/api/${path}`, {
@@ -225,6 +275,35 @@ describe('dashboard HTTP API', () => {
     expect(await dump()).toBe(before);
   });
 
+  it('refuses a request whose Host is not allowed with 403 before serving anything (DNS rebinding)', async () => {
+    const readOnly = await serve(dashboard({ readOnly: true }));
+    for (const path of ['/api/config', '/api/session', '/', '/app.js']) {
+      const refused = await getWithHost(`${readOnly}${path}`, 'evil.example');
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'E_HOST_NOT_ALLOWED' } });
+      expect(refused.body).not.toContain('revision');
+    }
+    expect((await getWithHost(`${readOnly}/api/config`, 'evil.example:8080')).status).toBe(403);
+    expect((await getWithHost(`${readOnly}/api/config`, 'localhost.evil.example')).status).toBe(403);
+    // The defaults, with or without a port; the name is case-insensitive.
+    for (const host of ['localhost', 'LocalHost:3000', '127.0.0.1:9', '[::1]:8080', '[::1]']) {
+      const served = await getWithHost(`${readOnly}/api/config`, host);
+      expect(served.status).toBe(200);
+      expect(JSON.parse(served.body)).toMatchObject({ revision: expect.any(Number) });
+    }
+  });
+
+  it('serves only the allowedHosts given (behind a proxy: the public name)', async () => {
+    const proxied = await serve(
+      dashboard({ readOnly: true }, undefined, { allowedHosts: ['config.example.com', '::1'] }),
+    );
+    expect((await getWithHost(`${proxied}/api/config`, 'config.example.com')).status).toBe(200);
+    expect((await getWithHost(`${proxied}/api/config`, 'config.example.com:443')).status).toBe(200);
+    expect((await getWithHost(`${proxied}/api/config`, '[::1]:80')).status).toBe(200);
+    expect((await getWithHost(`${proxied}/api/config`, '127.0.0.1')).status).toBe(403);
+    expect((await getWithHost(`${proxied}/api/config`, 'evil.example')).status).toBe(403);
+  });
+
   it('refuses bad options with E_INVALID_ARGUMENT', () => {
     for (const auth of [
       undefined,
@@ -240,5 +319,15 @@ describe('dashboard HTTP API', () => {
     expect(() =>
       createDashboard({ redis: services.redis.url, prefix, auth: { readOnly: true }, basePath: 'x' }),
     ).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    for (const allowedHosts of ['localhost', [], [''], ['example.com:80'], ['http://example.com'], [1]]) {
+      expect(() =>
+        createDashboard({
+          redis: services.redis.url,
+          prefix,
+          auth: { readOnly: true },
+          allowedHosts: allowedHosts as never,
+        }),
+      ).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    }
   });
 });

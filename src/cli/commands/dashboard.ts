@@ -11,19 +11,25 @@ import { parsePositiveInteger } from '../values.js';
 export const dashboard: Command = {
   name: 'dashboard',
   summary: 'serve the web dashboard (pending, schedule, config, history, fleet)',
-  synopsis: 'hotconf dashboard --port PORT [--host HOST] (--token TOKEN | --read-only)',
+  synopsis:
+    'hotconf dashboard --port PORT [--host HOST] [--allowed-host NAME]... (--token TOKEN | --read-only)',
   description: `Serves the web dashboard until SIGINT or SIGTERM. With a token, every page asks for it
 (a login form, or Authorization: Bearer TOKEN) and changes can be made; --read-only shows
-everything and changes nothing. Binds 127.0.0.1 unless --host says otherwise. The token may come
-from HOTCONF_DASHBOARD_TOKEN instead, which keeps it out of the process list.`,
-  options: `  --port PORT       port to listen on (required)
-  --host HOST       address to bind (default 127.0.0.1)
-  --token TOKEN     token that gives access, at least 16 characters  HOTCONF_DASHBOARD_TOKEN
-  --read-only       no token, no changes`,
+everything and changes nothing. Binds 127.0.0.1 unless --host says otherwise. It answers only
+requests whose Host is localhost, 127.0.0.1, [::1], the --host value or an --allowed-host (against
+DNS rebinding); behind a proxy give the proxy's public name as --allowed-host. The token may come
+from HOTCONF_DASHBOARD_TOKEN instead, which keeps it out of the process list (ignored with
+--read-only).`,
+  options: `  --port PORT          port to listen on (required)
+  --host HOST          address to bind (default 127.0.0.1)
+  --allowed-host NAME  another Host name to answer to (repeatable)
+  --token TOKEN        token that gives access, at least 16 characters  HOTCONF_DASHBOARD_TOKEN
+  --read-only          no token, no changes`,
   async run(argv) {
     const options = {
       port: { type: 'string' },
       host: { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
       token: { type: 'string' },
       'read-only': { type: 'boolean' },
     } as const;
@@ -31,11 +37,12 @@ from HOTCONF_DASHBOARD_TOKEN instead, which keeps it out of the process list.`,
     if (values.port === undefined) throw new UsageError('missing --port');
     const port = parsePositiveInteger(values.port, '--port');
     const host = values.host ?? '127.0.0.1';
-    const token = values.token ?? process.env.HOTCONF_DASHBOARD_TOKEN;
     const readOnly = values['read-only'] === true;
+    // The exported token is a default for --token, so it must not refuse an explicit --read-only.
+    const token = values.token ?? (readOnly ? undefined : process.env.HOTCONF_DASHBOARD_TOKEN);
     if ((token === undefined) === !readOnly) throw new UsageError('give either --token TOKEN or --read-only');
     const { redisUrl, nsqd, topic, prefix, historyLimit } = connectionSettings(values);
-    const { createDashboard } = await import('../../dashboard/index.js');
+    const { createDashboard, DEFAULT_ALLOWED_HOSTS } = await import('../../dashboard/index.js');
     const handler = fromFlags(() =>
       createDashboard({
         redis: redisUrl,
@@ -44,6 +51,7 @@ from HOTCONF_DASHBOARD_TOKEN instead, which keeps it out of the process list.`,
         prefix,
         ...(historyLimit === undefined ? {} : { historyLimit }),
         auth: token === undefined ? { readOnly: true } : { token },
+        allowedHosts: [...DEFAULT_ALLOWED_HOSTS, host, ...(values['allowed-host'] ?? [])],
       }),
     );
     const server = createServer(handler);

@@ -68,10 +68,20 @@ function route(): void {
     showLogin(root, report, () => void start());
     return;
   }
+  let argument: string;
+  try {
+    argument = decodeURIComponent(rest.join('/'));
+  } catch {
+    // A hand-edited link such as #change/%E0: say so instead of leaving a blank page.
+    update = undefined;
+    root.replaceChildren();
+    say(`malformed link: ${location.hash}`, 'error');
+    return;
+  }
   const context: PageContext = {
     root,
     session,
-    argument: decodeURIComponent(rest.join('/')),
+    argument,
     report,
     notify: (text) => say(text, 'info'),
     refresh: () => void refresh(),
