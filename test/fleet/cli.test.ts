@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createScheduler, type AppliedReport, type FleetInstance, type ScheduledChange } from 'hotconf';
+import { type AppliedReport, type FleetInstance, type ScheduledChange } from 'hotconf';
 import { parseJson, runCli } from '../cli/run-cli.js';
 import { useServices } from '../helpers/fixtures.js';
+import { testScheduler } from '../helpers/test-scheduler.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { useSubscriberProcesses } from './processes.js';
 
@@ -19,12 +20,7 @@ function deployment(label: string) {
       startSubscriber({ prefix, topic }, service, instanceId, { reportIntervalMs: 2_000 }),
     /** The claim → publish loop, in this process. */
     async startScheduler() {
-      const scheduler = createScheduler({
-        redis: services.redis.url,
-        nsqd: services.nsqd.tcpAddress,
-        topic,
-        prefix,
-      });
+      const scheduler = testScheduler(services, prefix);
       await scheduler.start();
       return scheduler;
     },

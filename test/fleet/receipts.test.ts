@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConfigSubscriber, createScheduler, type Scheduler } from 'hotconf';
+import { createConfigSubscriber, type Scheduler } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
+import { testScheduler } from '../helpers/test-scheduler.js';
 import { publishRaw } from '../helpers/nsq.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { kill, useSubscriberProcesses } from './processes.js';
@@ -17,12 +18,7 @@ const REPORT_INTERVAL_MS = 500;
 async function deployment(label: string) {
   const prefix = uniquePrefix(label);
   const topic = `${prefix}.changes`;
-  const scheduler = createScheduler({
-    redis: services.redis.url,
-    nsqd: services.nsqd.tcpAddress,
-    topic,
-    prefix,
-  });
+  const scheduler = testScheduler(services, prefix);
   scheduler.on('error', (error) => {
     throw error;
   });

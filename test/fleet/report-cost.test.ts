@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, expect, it } from 'vitest';
-import { createScheduler } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
+import { testScheduler } from '../helpers/test-scheduler.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { useSubscriberProcesses } from './processes.js';
 
@@ -19,12 +19,7 @@ afterAll(() => console.log(figures.join('\n')));
 it('reports with one MULTI per interval and a constant number of commands, at 1,000 changes/s', async () => {
   const prefix = uniquePrefix('cost');
   const topic = `${prefix}.changes`;
-  const scheduler = createScheduler({
-    redis: services.redis.url,
-    nsqd: services.nsqd.tcpAddress,
-    topic,
-    prefix,
-  });
+  const scheduler = testScheduler(services, prefix);
   await scheduler.start();
   const instanceIds = ['one', 'two'];
   await Promise.all(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Logger, type PublishedEvent } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { schedulerThroughOutage, testScheduler } from './test-scheduler.js';
+import { schedulerThroughOutage, testScheduler } from '../helpers/test-scheduler.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true, private: true });

@@ -6,7 +6,7 @@ import { createDelayQueue, type HotconfError } from 'hotconf';
 import { useServices } from '../helpers/fixtures.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { expectErrors } from './expect-errors.js';
-import { testScheduler } from './test-scheduler.js';
+import { testScheduler } from '../helpers/test-scheduler.js';
 
 const services = useServices({ nsqd: true });
 

@@ -6,7 +6,7 @@ import { startNsqd, type Nsqd } from '../../local-services/services.js';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
 import { expectErrors } from './expect-errors.js';
-import { testScheduler } from './test-scheduler.js';
+import { testScheduler } from '../helpers/test-scheduler.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices();

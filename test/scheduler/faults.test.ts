@@ -6,7 +6,7 @@ import { createScheduler, type RequeuedEvent } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
 import { expectErrors } from './expect-errors.js';
-import { testScheduler } from './test-scheduler.js';
+import { testScheduler } from '../helpers/test-scheduler.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
 

@@ -5,7 +5,7 @@ import { useServices } from '../helpers/fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { expectErrors } from './expect-errors.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
-import { testScheduler } from './test-scheduler.js';
+import { testScheduler } from '../helpers/test-scheduler.js';
 
 const services = useServices({ nsqd: true, private: true });
 

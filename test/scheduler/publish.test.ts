@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDelayQueue, type Envelope, type PublishedEvent, type Scheduler } from 'hotconf';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { testScheduler } from './test-scheduler.js';
+import { testScheduler } from '../helpers/test-scheduler.js';
 import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { schedulerThroughOutage } from './test-scheduler.js';
+import { schedulerThroughOutage } from '../helpers/test-scheduler.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true, private: true });

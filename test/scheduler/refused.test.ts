@@ -3,7 +3,7 @@ import { type Envelope, type RequeuedEvent } from 'hotconf';
 import { startNsqd, type Nsqd } from '../../local-services/services.js';
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
-import { testScheduler } from './test-scheduler.js';
+import { testScheduler } from '../helpers/test-scheduler.js';
 import { uniquePrefix } from '../helpers/redis.js';
 
 const services = useServices({ nsqd: true });

@@ -7,7 +7,7 @@ import { connectRedis, uniquePrefix } from '../helpers/redis.js';
 import { expectErrors } from './expect-errors.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
 import { publishingSlowly } from './slow-publishing.js';
-import { testScheduler } from './test-scheduler.js';
+import { testScheduler } from '../helpers/test-scheduler.js';
 
 const services = useServices({ nsqd: true, private: true });
 

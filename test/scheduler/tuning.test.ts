@@ -5,7 +5,7 @@ import { type Logger, type RequeuedEvent, type Scheduler, type SchedulerOptions 
 import { collectMessages } from '../helpers/nsq.js';
 import { useServices } from '../helpers/fixtures.js';
 import { expectErrors } from './expect-errors.js';
-import { testScheduler } from './test-scheduler.js';
+import { testScheduler } from '../helpers/test-scheduler.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { startNsqdProxy } from './nsqd-proxy.js';
 

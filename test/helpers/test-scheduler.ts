@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { createScheduler, type Scheduler, type SchedulerOptions } from 'hotconf';
-import type { TestServices } from '../helpers/fixtures.js';
-import { connectRedis } from '../helpers/redis.js';
+import type { TestServices } from './fixtures.js';
+import { connectRedis } from './redis.js';
 
 /**
  * A scheduler on the test's services: its own Redis connection (closed after the file; its errors fail
