@@ -1,7 +1,6 @@
-import type { EventEmitter } from 'node:events';
 import { Counter, Gauge, Histogram, register as globalRegistry, type Registry } from 'prom-client';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import type { PublishedEvent, RequeuedEvent } from '../scheduler/types.js';
+import type { PublishedEvent, RequeuedEvent, SchedulerStats } from '../scheduler/types.js';
 import type { ConfigSubscriber } from '../subscriber/subscriber.js';
 import type { AppliedEvent, SubscriberStats } from '../subscriber/types.js';
 import { invalidArgument } from '../errors.js';
@@ -58,6 +57,10 @@ export function registerMetrics(options: RegisterMetricsOptions = {}): Registere
   };
 
   if (scheduler) {
+    // Both queue gauges read the same stats: prom-client collects them together, so they share one read.
+    let statsRead: Promise<SchedulerStats> | undefined;
+    const readStats = (): Promise<SchedulerStats> =>
+      (statsRead ??= scheduler.stats().finally(() => (statsRead = undefined)));
     const published = new Counter({
       name: named('hotconf_scheduler_published_total'),
       help: 'Change sets published to NSQ.',
@@ -85,7 +88,7 @@ export function registerMetrics(options: RegisterMetricsOptions = {}): Registere
       labelNames: ['state'],
       registers,
       async collect() {
-        const stats = await scheduler.stats();
+        const stats = await readStats();
         for (const [field, state] of QUEUE_STATES) this.set({ state }, stats[field]);
       },
     });
@@ -94,7 +97,7 @@ export function registerMetrics(options: RegisterMetricsOptions = {}): Registere
       help: 'How long the oldest due change set has waited for a scheduler (0 when none is due).',
       registers,
       async collect() {
-        this.set((await scheduler.stats()).oldestDueLagMs / 1_000);
+        this.set((await readStats()).oldestDueLagMs / 1_000);
       },
     });
     const onPublished = (event: PublishedEvent): void => {
@@ -103,15 +106,13 @@ export function registerMetrics(options: RegisterMetricsOptions = {}): Registere
     };
     const onRequeued = (event: RequeuedEvent): void => requeued.inc(event.ids.length);
     const onConflict = (): void => conflicts.inc();
-    // 'conflict' comes with release control; an untyped listener until the scheduler declares it.
-    const emitter = scheduler as unknown as EventEmitter;
     scheduler.on('published', onPublished);
     scheduler.on('requeued', onRequeued);
-    emitter.on('conflict', onConflict);
+    scheduler.on('conflict', onConflict);
     cleanups.push(() => {
       scheduler.off('published', onPublished);
       scheduler.off('requeued', onRequeued);
-      emitter.off('conflict', onConflict);
+      scheduler.off('conflict', onConflict);
     });
   }
 
