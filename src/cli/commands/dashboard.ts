@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { connectionSettings, parseCommand } from '../args.js';
 import type { Command } from '../command.js';
-import { fromFlags } from '../connect.js';
+import { fromFlags, schedulerSettings } from '../connect.js';
 import { print } from '../output.js';
 import { untilSignal } from '../signals.js';
 import { UsageError } from '../usage.js';
@@ -41,15 +41,13 @@ from HOTCONF_DASHBOARD_TOKEN instead, which keeps it out of the process list (ig
     // The exported token is a default for --token, so it must not refuse an explicit --read-only.
     const token = values.token ?? (readOnly ? undefined : process.env.HOTCONF_DASHBOARD_TOKEN);
     if ((token === undefined) === !readOnly) throw new UsageError('give either --token TOKEN or --read-only');
-    const { redisUrl, nsqd, topic, prefix, historyLimit } = connectionSettings(values);
+    const settings = connectionSettings(values);
     const { createDashboard, DEFAULT_ALLOWED_HOSTS } = await import('../../dashboard/index.js');
     const handler = fromFlags(() =>
       createDashboard({
-        redis: redisUrl,
-        nsqd,
-        topic,
-        prefix,
-        ...(historyLimit === undefined ? {} : { historyLimit }),
+        redis: settings.redisUrl,
+        nsqd: settings.nsqd,
+        ...schedulerSettings(settings),
         auth: token === undefined ? { readOnly: true } : { token },
         allowedHosts: [...DEFAULT_ALLOWED_HOSTS, host, ...(values['allowed-host'] ?? [])],
       }),
