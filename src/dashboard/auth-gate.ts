@@ -34,10 +34,15 @@ export class AuthGate {
     return this.readOnly || this.hasBearer(req) || this.hasSession(req);
   }
 
+  /** Throws unless this request may read. */
+  assertCanRead(req: IncomingMessage): void {
+    if (!this.canRead(req)) throw unauthorized();
+  }
+
   /** Throws unless this request may change something. */
   assertCanChange(req: IncomingMessage): void {
     if (this.readOnly) throw new HotconfError('E_READ_ONLY', 'this dashboard is read-only');
-    if (!this.canRead(req)) throw unauthorized();
+    this.assertCanRead(req);
     assertSameSiteJson(req);
   }
 

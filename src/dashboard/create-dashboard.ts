@@ -95,8 +95,8 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     if (route.method === 'POST') {
       auth.assertCanChange(req); // before the body is read: a refused request changes nothing
       body = await readJsonBody(req);
-    } else if (!auth.canRead(req)) {
-      throw new HotconfError('E_UNAUTHORIZED', 'log in, or send Authorization: Bearer <token>');
+    } else {
+      auth.assertCanRead(req);
     }
     const params = route.pattern.exec(path)!.slice(1).map(decodePathSegment);
     sendJson(res, 200, await route.handle({ query, body, params }));
