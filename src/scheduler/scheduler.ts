@@ -46,8 +46,6 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly options: SchedulerOptions;
   private readonly settings: ResolvedSchedulerOptions;
   private readonly logger: Logger;
-  private readonly maxMessageBytes: number;
-  private readonly maxKeyBytes: number;
   /** Built with the scheduler, so a bad nsqd address is refused at once; it connects on its first publish. */
   private readonly publisher: NsqPublisher | undefined;
   private readonly legacy: LegacyPublishing | undefined;
@@ -62,8 +60,6 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     assertTopicName(options.topic);
     this.options = options;
     this.settings = resolveSchedulerOptions(options);
-    this.maxMessageBytes = this.settings.maxMessageBytes;
-    this.maxKeyBytes = this.settings.maxKeyBytes;
     // A logger that throws must not stop the loop it logs for.
     this.logger = guardLogger(options.logger ?? silentLogger);
     this.legacy = options.legacy === undefined ? undefined : legacyPublishing(options.legacy, options.topic);
@@ -90,8 +86,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.release = new ReleaseControl({
       redis: this.queue.redis,
       keys: this.queue.keys,
-      maxKeyBytes: this.maxKeyBytes,
-      maxMessageBytes: this.maxMessageBytes,
+      maxKeyBytes: this.settings.maxKeyBytes,
+      maxMessageBytes: this.settings.maxMessageBytes,
       ...(options.historyLimit === undefined ? {} : { historyLimit: options.historyLimit }),
       ...(options.recurringRefillMs === undefined ? {} : { recurringRefillMs: options.recurringRefillMs }),
       schedule: (change, scheduleOptions, kind) =>
@@ -134,17 +130,17 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
   /** Validates a change set before anything is written: E_INVALID_ARGUMENT, E_PAYLOAD_TOO_LARGE. */
   private checkChangeSet(change: ChangeSetInput, id: string, when: When): NormalizedChange[] {
-    const changes = normalizeChanges(change, this.maxKeyBytes);
+    const changes = normalizeChanges(change, this.settings.maxKeyBytes);
     assertId(id);
     resolveWhen(when);
     const size = maxEnvelopeBytes(id, changes);
-    if (size > this.maxMessageBytes) {
+    if (size > this.settings.maxMessageBytes) {
       throw new HotconfError(
         'E_PAYLOAD_TOO_LARGE',
-        `change set ${id} makes a ${size}-byte message; the limit is ${this.maxMessageBytes} bytes`,
+        `change set ${id} makes a ${size}-byte message; the limit is ${this.settings.maxMessageBytes} bytes`,
       );
     }
-    this.legacy?.assertFits(changes, this.maxMessageBytes);
+    this.legacy?.assertFits(changes, this.settings.maxMessageBytes);
     return changes;
   }
 
