@@ -13,6 +13,7 @@ import { ensureLayout } from '../redis/layout.js';
 import { runScript } from '../redis/scripts.js';
 import { checkRedisServer } from '../redis/server-check.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import { backoffDelay } from '../scheduler/backoff.js';
 import type { RecipeIntake } from '../scheduler/types.js';
 import { mapMember } from './map-member.js';
 import { assertScoreUnit, msToScore, scoreToMs, type ScoreUnit } from './score-unit.js';
@@ -176,7 +177,7 @@ export class RecipeBridge extends EventEmitter<RecipeBridgeEvents> {
         if (signal.aborted) break; // stop() closed the connection under it
         failures += 1;
         this.reportError(error as Error);
-        waitMs = Math.min(this.pollMs * 2 ** failures, 30_000);
+        waitMs = backoffDelay(failures + 1, this.pollMs, 30_000);
       }
       await sleep(waitMs, undefined, { signal }).catch(() => {});
     }
