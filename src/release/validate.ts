@@ -1,5 +1,5 @@
 import { invalidArgument } from '../errors.js';
-import { assertNonNegativeInteger } from '../queue/validate.js';
+import { assertNonNegativeInteger, MAX_TIME_MS } from '../queue/validate.js';
 
 export const MAX_ACTOR_BYTES = 128;
 export const MAX_REASON_BYTES = 1024;
@@ -20,14 +20,11 @@ export function assertLabel(value: unknown, what: 'actor' | 'reason'): string | 
 /** An epoch-ms instant from a Date or a number, or E_INVALID_ARGUMENT naming `what`. */
 export function toEpochMs(value: unknown, what: string): number {
   const ms = value instanceof Date ? value.getTime() : value;
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_EPOCH_MS) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS) {
     throw invalidArgument(`${what} must be a valid Date or epoch milliseconds (got ${String(value)})`);
   }
   return Math.floor(ms);
 }
-
-// The end of year 9999: beyond it no time is meant (and version strings must stay parseable).
-const MAX_EPOCH_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
  * The end of a time-boxed change, which must come after its start. `startMs` is when it takes effect
