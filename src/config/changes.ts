@@ -13,6 +13,11 @@ export interface NormalizedChange {
   readonly valueJson: string | null;
 }
 
+/** A validated change back as users write it: its value parsed, or `deleted: true`. */
+export function toConfigChange({ key, valueJson }: NormalizedChange): ConfigChange {
+  return valueJson === null ? { key, deleted: true } : { key, value: JSON.parse(valueJson) as unknown };
+}
+
 export const DEFAULT_MAX_KEY_BYTES = 256;
 
 /** Validates a change or change set and serialises its values; throws E_INVALID_ARGUMENT. */

@@ -1,5 +1,5 @@
 import { decodeChangeSet } from '../config/change-set-codec.js';
-import type { ConfigChange } from '../config/changes.js';
+import { toConfigChange, type ConfigChange } from '../config/changes.js';
 
 /**
  * A change list as history entries and recurring definitions hold it: an encoded change set without
@@ -7,7 +7,5 @@ import type { ConfigChange } from '../config/changes.js';
  * the same), as the changes users see.
  */
 export function decodeChangeList(encoded: string): ConfigChange[] {
-  return decodeChangeSet(`0;${encoded}`).changes.map(({ key, valueJson }) =>
-    valueJson === null ? { key, deleted: true as const } : { key, value: JSON.parse(valueJson) as unknown },
-  );
+  return decodeChangeSet(`0;${encoded}`).changes.map(toConfigChange);
 }

@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { decodeChangeSet, encodeChanges, seqOfChangeSet } from '../config/change-set-codec.js';
-import { normalizeChanges, type ChangeSetInput, type NormalizedChange } from '../config/changes.js';
+import {
+  normalizeChanges,
+  toConfigChange,
+  type ChangeSetInput,
+  type NormalizedChange,
+} from '../config/changes.js';
 import { maxEnvelopeBytes } from '../config/envelope.js';
 import { readSnapshot } from '../config/snapshot.js';
 import { HotconfError, invalidArgument } from '../errors.js';
@@ -170,11 +175,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         id: item.id,
         seq,
         effectiveAt: item.runAt,
-        changes: changes.map(({ key, valueJson }) =>
-          valueJson === null
-            ? { key, deleted: true as const }
-            : { key, value: JSON.parse(valueJson) as unknown },
-        ),
+        changes: changes.map(toConfigChange),
       };
     });
   }
