@@ -30,6 +30,7 @@
 -- @include "release-meta"
 -- @include "history"
 -- @include "change-set"
+-- @include "slices"
 -- @include "snapshot"
 -- @include "schedule-change"
 -- @include "recurring"

@@ -14,18 +14,12 @@
 -- @include "time"
 -- @include "layout"
 -- @include "retention"
+-- @include "slices"
 
 local target = layoutVersion
 local found = tonumber(redis.call('HGET', metaKey, 'layout'))
 if found and found >= target then
   return { found, found }
-end
-
--- Unpacks a long list in slices (Lua's unpack spreads only a few thousand values).
-local function inSlices(list, width, call)
-  for first = 1, #list, width do
-    call(unpack(list, first, math.min(first + width - 1, #list)))
-  end
 end
 
 local used = redis.call('EXISTS', dueKey, processingKey, itemsKey, deadKey, claimsKey, configKey,
@@ -40,14 +34,14 @@ if not found then
     retainArgs[#retainArgs + 1] = retainedWhileLive
     retainArgs[#retainArgs + 1] = id
   end
-  inSlices(retainArgs, 2000, function(...) redis.call('ZADD', retainedKey, ...) end)
+  callInSlices('ZADD', retainedKey, retainArgs, 2000)
 
   local appliedAt = 0
   for _, version in ipairs(redis.call('HVALS', versionsKey)) do
     appliedAt = math.max(appliedAt, tonumber(string.match(version, '^(%d+):')) or 0)
   end
   if appliedAt > 0 then
-    redis.call('HSET', metaKey, 'appliedAt', string.format('%.0f', appliedAt))
+    redis.call('HSET', metaKey, 'appliedAt', formatMs(appliedAt))
   end
 
   local reasonArgs = {}
@@ -55,7 +49,7 @@ if not found then
     reasonArgs[#reasonArgs + 1] = id
     reasonArgs[#reasonArgs + 1] = 'given up under layout 1 (reason not recorded)'
   end
-  inSlices(reasonArgs, 2000, function(...) redis.call('HSET', deadReasonsKey, ...) end)
+  callInSlices('HSET', deadReasonsKey, reasonArgs, 2000)
 end
 redis.call('HSET', metaKey, 'layout', target)
 return { found or 0, target }

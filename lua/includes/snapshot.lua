@@ -11,20 +11,6 @@ local function isNewerThanStored(effectiveAt, seq, stored)
   return isNewer(effectiveAt, seq, tonumber(storedAt), tonumber(storedSeq))
 end
 
--- Lua's unpack spreads only a few thousand values; a large batch of change sets is sent in slices.
-local function callInSlices(command, key, args, width)
-  local results = {}
-  for first = 1, #args, width do
-    local reply = redis.call(command, key, unpack(args, first, math.min(first + width - 1, #args)))
-    if type(reply) == 'table' then
-      for _, value in ipairs(reply) do
-        results[#results + 1] = value
-      end
-    end
-  end
-  return results
-end
-
 -- Writes what a claim changed: each key's version, its value or its delete, the snapshot revision
 -- (`revision`, or incremented when nil), and meta 'appliedAt', the greatest effectiveAt applied
 -- (includes/time.lua clamps new changes to it). Shared by applyToSnapshot and the release path.

@@ -16,6 +16,7 @@ import layout from '../../lua/includes/layout.lua';
 import leases from '../../lua/includes/leases.lua';
 import retention from '../../lua/includes/retention.lua';
 import scheduleItem from '../../lua/includes/schedule-item.lua';
+import slices from '../../lua/includes/slices.lua';
 import snapshot from '../../lua/includes/snapshot.lua';
 import time from '../../lua/includes/time.lua';
 import wake from '../../lua/includes/wake.lua';
@@ -50,6 +51,7 @@ const INCLUDES: Record<string, string> = {
   'items-reply': itemsReply,
   'claim-due': claimDue,
   'change-set': changeSet,
+  slices,
   snapshot,
   'schedule-item': scheduleItem,
   fields,
