@@ -18,7 +18,7 @@ if not redis.call('ZSCORE', dueKey, id) then
 end
 local runAt = resolveRunAt(ARGV[2], ARGV[3], serverNowMs())
 local previous = redis.call('HGET', itemsKey, id)
-local stored = formatMs(runAt) .. string.sub(previous, (string.find(previous, '|', 1, true)))
+local stored = withRunAt(previous, runAt)
 local previousEarliest = earliestRunAt()
 redis.call('ZADD', dueKey, runAt, id)
 redis.call('HSET', itemsKey, id, stored)

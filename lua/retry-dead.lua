@@ -25,7 +25,7 @@ for i, id in ipairs(candidates) do
     dueArgs[#dueArgs + 1] = runAt
     dueArgs[#dueArgs + 1] = id
     itemArgs[#itemArgs + 1] = id
-    itemArgs[#itemArgs + 1] = formatMs(runAt) .. string.sub(stored[i], (string.find(stored[i], '|', 1, true)))
+    itemArgs[#itemArgs + 1] = withRunAt(stored[i], runAt)
   end
 end
 if #ids == 0 then

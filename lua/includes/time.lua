@@ -10,6 +10,11 @@ local function formatMs(ms)
   return string.format('%.0f', ms)
 end
 
+-- A stored item "<runAt>|<payload>" with a new run time, its payload untouched.
+local function withRunAt(stored, runAt)
+  return formatMs(runAt) .. string.sub(stored, (string.find(stored, '|', 1, true)))
+end
+
 -- The earliest effective time a new change may get: the server's now, or the greatest effectiveAt the
 -- snapshot has applied when that is later (after a failover to a host whose clock is behind), so a
 -- change scheduled "now" never gets a version older than one already in effect.
