@@ -102,28 +102,30 @@ export function encodeRecurring(
   return writeFields({ ...definition, historyLimit, times: times.join(','), current: '' }, RECURRING_FIELDS);
 }
 
+/** A definition as stored: its occurrence times still precomputed, and what `recurring()` lists. */
 export interface StoredRecurring {
-  cron: string;
-  timezone: string;
   times: number[];
-  current?: string;
   record: RecurringChange;
+}
+
+/** The run time of a pending occurrence "<occurrence id>:<epoch ms>"; null when none is pending. */
+export function occurrenceRunAt(current: string | undefined): number | null {
+  return current ? Number(current.slice(current.lastIndexOf(':') + 1)) : null;
 }
 
 export function decodeRecurring(id: string, encoded: string): StoredRecurring {
   const fields = readFields(Buffer.from(encoded), 0, RECURRING_FIELDS);
   const times = fields.times ? fields.times.split(',').map(Number) : [];
   const changes = decodeChangeList(fields.changes ?? '0;');
-  const current = fields.current;
   const record: RecurringChange = {
     id,
     cron: fields.cron ?? '',
     timezone: fields.timezone ?? 'UTC',
     changes,
-    nextRunAt: current ? Number(current.slice(current.lastIndexOf(':') + 1)) : null,
+    nextRunAt: occurrenceRunAt(fields.current),
   };
   if (fields.durationMs !== undefined) record.durationMs = Number(fields.durationMs);
   if (fields.actor !== undefined) record.actor = fields.actor;
   if (fields.reason !== undefined) record.reason = fields.reason;
-  return { cron: record.cron, timezone: record.timezone, times, ...(current ? { current } : {}), record };
+  return { times, record };
 }

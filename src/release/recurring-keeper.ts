@@ -13,17 +13,13 @@ export const PRECOMPUTED_OCCURRENCES = 100;
  * ran out, or whose pending occurrence was cancelled by itself. Safe to run in any number of schedulers at once: the refill script drops times at or
  * before the pending occurrence and schedules only when none is pending.
  */
-export async function refillRecurring(redis: RedisClient, keys: HotconfKeys, onlyId?: string): Promise<void> {
-  const definitions = onlyId
-    ? { [onlyId]: await redis.hget(keys.recurring, onlyId) }
-    : await redis.hgetall(keys.recurring);
-  for (const [id, encoded] of Object.entries(definitions)) {
-    if (encoded === null) continue;
+export async function refillRecurring(redis: RedisClient, keys: HotconfKeys): Promise<void> {
+  for (const [id, encoded] of Object.entries(await redis.hgetall(keys.recurring))) {
     const definition = decodeRecurring(id, encoded);
     // Times from now (this process's clock; the script drops any not after the server's now), only when
     // they run low; the script runs for every definition, to replace an occurrence cancelled by itself.
     const low = definition.times.length < PRECOMPUTED_OCCURRENCES / 2;
-    const times = low ? nextOccurrences(definition, Date.now() - 1_000, PRECOMPUTED_OCCURRENCES) : [];
+    const times = low ? nextOccurrences(definition.record, Date.now() - 1_000, PRECOMPUTED_OCCURRENCES) : [];
     await runScript(redis, 'recurringRefill', keys.all, [id, times.join(','), keys.wakeChannel]);
   }
 }

@@ -20,6 +20,7 @@ import {
   assertRecurringId,
   decodeRecurring,
   encodeRecurring,
+  occurrenceRunAt,
   validateRecurring,
   type RecurringChange,
   type RecurringInput,
@@ -193,7 +194,7 @@ export class ReleaseControl {
     ])) as [number, string];
     return {
       id: definition.id,
-      nextRunAt: current ? Number(current.slice(current.lastIndexOf(':') + 1)) : null,
+      nextRunAt: occurrenceRunAt(current),
     };
   }
 
