@@ -1,3 +1,4 @@
+import { ChannelSubscription } from '../redis/channel-subscription.js';
 import type { RedisClient } from '../redis/connection.js';
 import { decodeChangeList } from './change-list.js';
 import { readFields } from './fields.js';
@@ -27,37 +28,23 @@ export function conflictChannel(historyKey: string): string {
  * the history stream would make every scheduler read every entry: pub/sub costs only on a conflict.
  */
 export class ConflictWatcher {
-  private subscriber: RedisClient | undefined;
-  private abortStart: (() => void) | undefined;
+  private readonly subscription: ChannelSubscription;
 
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly channel: string,
-    private readonly onConflict: (event: ConflictEvent) => void,
-  ) {}
+  constructor(redis: RedisClient, channel: string, onConflict: (event: ConflictEvent) => void) {
+    this.subscription = new ChannelSubscription(
+      redis,
+      channel,
+      (message) => onConflict(parse(message)),
+      'conflict watcher',
+    );
+  }
 
-  async start(): Promise<void> {
-    this.subscriber = this.redis.duplicate();
-    // The duplicate reconnects and resubscribes by itself; its errors are the main connection's to report.
-    this.subscriber.on('error', () => {});
-    this.subscriber.on('message', (_channel: string, message: string) => this.onConflict(parse(message)));
-    // A SUBSCRIBE waiting for an unreachable Redis is not always settled by disconnect(): stop() ends it.
-    const subscribed = this.subscriber.subscribe(this.channel);
-    subscribed.catch(() => {});
-    const stopped = new Promise<never>((_, reject) => {
-      this.abortStart = () => reject(new Error('the conflict watcher was stopped while subscribing'));
-    });
-    try {
-      await Promise.race([subscribed, stopped]);
-    } finally {
-      this.abortStart = undefined;
-    }
+  start(): Promise<void> {
+    return this.subscription.start();
   }
 
   stop(): void {
-    this.abortStart?.();
-    this.subscriber?.disconnect();
-    this.subscriber = undefined;
+    this.subscription.close();
   }
 }
 

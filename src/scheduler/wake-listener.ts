@@ -1,3 +1,4 @@
+import { ChannelSubscription } from '../redis/channel-subscription.js';
 import type { RedisClient } from '../redis/connection.js';
 
 /**
@@ -6,33 +7,16 @@ import type { RedisClient } from '../redis/connection.js';
  * the sleep that follows it.
  */
 export class WakeListener {
-  private subscriber: RedisClient | undefined;
+  private readonly subscription: ChannelSubscription;
   private woken = false;
   private wakeSleeper: (() => void) | undefined;
-  private abortStart: (() => void) | undefined;
 
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly channel: string,
-  ) {}
+  constructor(redis: RedisClient, channel: string) {
+    this.subscription = new ChannelSubscription(redis, channel, () => this.wake(), 'wake listener');
+  }
 
-  async start(): Promise<void> {
-    this.subscriber = this.redis.duplicate();
-    this.subscriber.on('message', () => this.wake());
-    // The duplicate reconnects and resubscribes by itself; its errors are the main connection's to report.
-    this.subscriber.on('error', () => {});
-    const subscribed = this.subscriber.subscribe(this.channel);
-    // While Redis is unreachable the SUBSCRIBE waits in ioredis' offline queue, which disconnect() does
-    // not always settle: stop() ends the wait instead.
-    const stopped = new Promise<never>((_, reject) => {
-      this.abortStart = () => reject(new Error('the wake listener was stopped while subscribing'));
-    });
-    subscribed.catch(() => {});
-    try {
-      await Promise.race([subscribed, stopped]);
-    } finally {
-      this.abortStart = undefined;
-    }
+  start(): Promise<void> {
+    return this.subscription.start();
   }
 
   /** Forget wakes seen so far: called right before a claim, which sees everything scheduled until then. */
@@ -59,9 +43,7 @@ export class WakeListener {
   }
 
   async stop(): Promise<void> {
-    this.abortStart?.();
+    this.subscription.close();
     this.wake();
-    this.subscriber?.disconnect();
-    this.subscriber = undefined;
   }
 }
