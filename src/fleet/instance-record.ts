@@ -1,20 +1,14 @@
+import type { FleetInstance } from './types.js';
+
 /**
  * The Redis hash one instance reports, and how it is read back. Writer (reporter) and readers
- * (fleet, waitForApplied) share these field names.
+ * (fleet, waitForApplied) share these field names: what `fleet()` shows of an instance, less what the
+ * reader derives (its lag, and lastSeenAt, which is `reportedAt`).
  */
-export interface InstanceRecord {
-  service: string;
-  instanceId: string;
-  host: string;
-  pid: number;
-  version: string;
-  revision: number;
-  lastChangeId: string | null;
-  lastAppliedAt: number | null;
-  stale: boolean;
+export type InstanceRecord = Omit<FleetInstance, 'lagRevisions' | 'lastSeenAt'> & {
+  /** When it reported, by its clock (epoch ms). */
   reportedAt: number;
-  readyAt: number;
-}
+};
 
 /** `<service>/<instanceId>`: both are in NSQ's channel alphabet, which has no '/'. */
 export function instanceMember(service: string, instanceId: string): string {
