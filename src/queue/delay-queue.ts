@@ -114,7 +114,7 @@ export class DelayQueue {
       runTime.ms,
       this.keys.wakeChannel,
       input.id === undefined ? '0' : '1',
-      this.holdsChangeSets ? '1' : '0',
+      this.keepsSeqArg(),
     ])) as [number, string, string?];
     if (reply[0] === 2) {
       throw new HotconfError('E_DEAD', `id ${id} is dead (${reply[2]}): retryDead() or purgeDead() it first`);
@@ -142,7 +142,7 @@ export class DelayQueue {
 
   /** @internal ack(), also naming the ids it did not ack because their lease was lost (the scheduler's `lost`). */
   async ackLeases(items: LeaseRef | readonly LeaseRef[]): Promise<LeaseOutcome> {
-    return this.leaseOperation('ack', [this.idRetentionMs, this.holdsChangeSets ? '1' : '0'], items);
+    return this.leaseOperation('ack', [this.idRetentionMs, this.keepsSeqArg()], items);
   }
 
   /** Pushes the lease deadline to now + `leaseMs` (default: the queue's). Returns how many matched. */
@@ -195,7 +195,7 @@ export class DelayQueue {
   async cancel(id: string): Promise<boolean> {
     this.assertOpen();
     assertId(id);
-    return (await this.run('cancel', [id, this.idRetentionMs, this.holdsChangeSets ? '1' : '0'])) === 1;
+    return (await this.run('cancel', [id, this.idRetentionMs, this.keepsSeqArg()])) === 1;
   }
 
   /** Moves a pending item to a new run time; null when it is not pending (unknown, leased, dead or done). */
@@ -279,6 +279,11 @@ export class DelayQueue {
 
   private giveBackTo(): 'due' | 'republish' {
     return this.holdsChangeSets ? 'republish' : 'due';
+  }
+
+  /** The scripts' flag for a finished id's record: '1' keeps the change set's seq. */
+  private keepsSeqArg(): '1' | '0' {
+    return this.holdsChangeSets ? '1' : '0';
   }
 
   private async leaseOperation(
