@@ -17,6 +17,8 @@ local id = ARGV[1]
 if redis.call('ZREM', dueKey, id) == 0 then
   return 0
 end
+local now = serverNowMs()
 recordChangeEvent('cancelled', id, redis.call('HGET', itemsKey, id))
-finishItems({ id }, serverNowMs(), tonumber(ARGV[2]), ARGV[3] == '1')
+writeHistory(now)
+finishItems({ id }, now, tonumber(ARGV[2]), ARGV[3] == '1')
 return 1

@@ -58,4 +58,5 @@ for i = 1, fromDue do
 end
 leased, stored, attempts =
   applyClaimed(token, leased, stored, attempts, now, fromDue - deadFromDue, tonumber(ARGV[3]))
+writeHistory(now)
 return claimReply(now, token, leased, stored, attempts, deadIds)

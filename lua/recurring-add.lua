@@ -22,7 +22,9 @@ if existing then
 end
 local definition = readFields(ARGV[2], 1, RECURRING_FIELDS)
 local previousEarliest = earliestRunAt()
-advanceRecurring(id, definition, serverNowMs())
+local now = serverNowMs()
+advanceRecurring(id, definition, now)
+writeHistory(now)
 -- The first write to a fresh prefix marks its layout (src/redis/layout.ts), as schedule does.
 redis.call('HSETNX', metaKey, 'layout', layoutVersion)
 wakeIfEarlier(ARGV[3], previousEarliest)

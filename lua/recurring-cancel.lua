@@ -22,6 +22,7 @@ redis.call('HDEL', recurringKey, id)
 local occurrence = definition.current
 if occurrence and redis.call('ZREM', dueKey, occurrence) == 1 then
   recordChangeEvent('cancelled', occurrence, redis.call('HGET', itemsKey, occurrence))
+  writeHistory(serverNowMs())
   redis.call('HDEL', itemsKey, occurrence)
   redis.call('HDEL', attemptsKey, occurrence)
 end

@@ -43,5 +43,6 @@ if definition.current then
 end
 local previousEarliest = earliestRunAt()
 advanceRecurring(id, definition, now)
+writeHistory(now)
 wakeIfEarlier(ARGV[3], previousEarliest)
 return definition.current or ''

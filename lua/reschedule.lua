@@ -16,12 +16,14 @@ local id = ARGV[1]
 if not redis.call('ZSCORE', dueKey, id) then
   return false
 end
-local runAt = resolveRunAt(ARGV[2], ARGV[3], serverNowMs())
+local now = serverNowMs()
+local runAt = resolveRunAt(ARGV[2], ARGV[3], now)
 local previous = redis.call('HGET', itemsKey, id)
 local stored = withRunAt(previous, runAt)
 local previousEarliest = earliestRunAt()
 redis.call('ZADD', dueKey, runAt, id)
 redis.call('HSET', itemsKey, id, stored)
 recordChangeEvent('rescheduled', id, stored)
+writeHistory(now)
 wakeIfEarlier(ARGV[4], previousEarliest)
 return stored

@@ -31,6 +31,7 @@ local previousEarliest = earliestRunAt()
 local outcome, stored, reason = scheduleItem(ARGV[1], ARGV[2], ARGV[3], ARGV[4], now, ARGV[6] == '1', ARGV[7] == '1')
 if outcome == 1 then
   recordChangeEvent('scheduled', ARGV[1], stored)
+  writeHistory(now)
   wakeIfEarlier(ARGV[5], previousEarliest)
 end
 return { outcome, stored, reason }

@@ -1,26 +1,91 @@
--- Writes one entry of the history stream (read by src/release/history-entry.ts). The entry id is
--- Redis's own (XADD *), so its time is the server's. Trimmed approximately to the change's historyLimit.
--- Further field/value pairs (revision, changes, previous, why, keys) follow as extra arguments: passed on
--- as they are, with no table built, since the claim writes one entry per change set.
--- Absent fields (kind 'change', no actor, no reason) are left out.
-local function recordHistory(event, id, seq, effectiveAt, meta, ...)
-  if not meta or not meta.historyLimit then
-    return
-  end
-  local limit, kind, actor, reason = meta.historyLimit, meta.kind or 'change', meta.actor, meta.reason
-  if kind == 'change' and not actor and not reason then
-    redis.call('XADD', historyKey, 'MAXLEN', '~', limit, '*',
-      'event', event, 'id', id, 'seq', seq, 'effectiveAt', effectiveAt, ...)
+-- History: one stream per prefix of every change set's state changes, read by
+-- src/release/history-entry.ts. Each script that records writes one entry, however many records it holds
+-- (one XADD per change set would cost a claim more than the rest of its work). Two kinds of entry:
+--   records: fields 'records' <count>, 'at' <ms>, 'batch' <records>, collected with recordHistory and
+--     written by writeHistory. A record is fields (includes/fields.lua): event, id, item (the stored
+--     change set "<runAt>|<seq>;<changes><release facts>": its seq, effective time, changes, kind, actor
+--     and reason), revision, why, keys (an encoded change list), changes (applied: what took effect, only
+--     when not all of it did); then, for `applied`, one field per change that took effect: the key's
+--     previous value JSON, empty when it had none.
+--   claim: a claim of plain change sets as it was applied, which the reader replays (writeClaimHistory).
+-- An entry's id is "<records written so far, its own included>-0" (meta 'historyRecords'), so trimming
+-- to about historyLimit records is one MINID on the XADD, whatever each entry holds; its time is 'at'.
+-- An entry is never split: the newest is kept whole even when it alone holds more than the limit.
+
+local historyParts, historyPartCount, historyRecordCount, historyLimit = {}, 0, 0, 0
+
+local function addHistoryField(text)
+  local n = historyPartCount
+  if text and text ~= '' then
+    historyParts[n + 1], historyParts[n + 2], historyParts[n + 3] = #text, ';', text
+    historyPartCount = n + 3
   else
-    redis.call('XADD', historyKey, 'MAXLEN', '~', limit, '*',
-      'event', event, 'id', id, 'seq', seq, 'effectiveAt', effectiveAt,
-      'kind', kind, 'actor', actor or '', 'reason', reason or '', ...)
+    historyParts[n + 1] = '0;'
+    historyPartCount = n + 1
   end
 end
 
+-- `previous`: the first `previousCount` entries are the taken changes' previous values (false: none).
+local function recordHistory(event, id, item, limit, revision, why, keys, changes, previous, previousCount)
+  historyRecordCount = historyRecordCount + 1
+  historyLimit = math.max(historyLimit, tonumber(limit))
+  addHistoryField(event)
+  addHistoryField(id)
+  addHistoryField(item)
+  addHistoryField(revision and tostring(revision))
+  addHistoryField(why)
+  addHistoryField(keys)
+  addHistoryField(changes)
+  for i = 1, previousCount or 0 do
+    addHistoryField(previous[i])
+  end
+end
+
+-- Appends an entry of `records` records written at `now`, then its field/value pairs.
+local function appendHistoryEntry(records, limit, now, ...)
+  local written = redis.call('HINCRBY', metaKey, 'historyRecords', records)
+  for attempt = 1, 2 do
+    local added = redis.pcall('XADD', historyKey, 'MINID', '~', math.max(0, written - tonumber(limit) + 1),
+      written .. '-0', 'records', records, 'at', formatMs(now), ...)
+    if type(added) ~= 'table' or not added.err then
+      return
+    elseif attempt == 2 then
+      error(added)
+    end
+    -- The count fell behind the stream's ids (meta was deleted or restored): go on from the newest.
+    local newest = redis.call('XREVRANGE', historyKey, '+', '-', 'COUNT', 1)[1]
+    written = tonumber(string.match(newest[1], '^%d+')) + records
+    redis.call('HSET', metaKey, 'historyRecords', written)
+  end
+end
+
+-- Writes the records collected by this script as one entry.
+local function writeHistory(now)
+  if historyRecordCount == 0 then
+    return
+  end
+  appendHistoryEntry(historyRecordCount, historyLimit, now,
+    'batch', table.concat(historyParts, '', 1, historyPartCount))
+  historyPartCount, historyRecordCount, historyLimit = 0, 0, 0
+end
+
+-- A claim of plain change sets (includes/release-claim.lua) is written as it was applied, and the
+-- reader replays it: no work per change set here, on the claim's hot path. Fields besides 'records'
+-- (how many of the items carry release facts: the others are not recorded) and 'at':
+-- 'revision' <the new revision, '' when nothing changed>, 'ids' <comma-separated: ids are
+-- [A-Za-z0-9_.:-]>, 'items' <the stored change sets one after the other, in claim order>, 'versions'
+-- and 'values' <JSON arrays, per key in order of first appearance in the items: its version and its
+-- value JSON before the claim, false for none> (cjson: no loop here).
+local function writeClaimHistory(now, ids, stored, count, keys, versionsBefore, valuesBefore, revision, records,
+                                 limit)
+  appendHistoryEntry(records, limit, now, 'revision', revision or '',
+    'ids', table.concat(ids, ',', 1, count), 'items', table.concat(stored, '', 1, count),
+    'versions', #keys > 0 and cjson.encode(versionsBefore) or '[]',
+    'values', #keys > 0 and cjson.encode(valuesBefore) or '[]')
+end
+
 -- The first `count` keys (all by default) and their values (JSON, or false for none; no values: all
--- false) as an encoded change list "<count>;...". The parts go in one reused table: the claim encodes
--- two lists per change set.
+-- false) as an encoded change list "<count>;...". The parts go in one reused table.
 local changeListParts = {}
 local function encodeChangeList(keys, values, count)
   count = count or #keys

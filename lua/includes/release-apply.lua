@@ -1,14 +1,15 @@
--- The claim's path for change sets that carry release facts (includes/release-meta.lua): it applies them
--- one by one in version order, so that each gets its own snapshot revision and an `applied` history
--- entry with every changed key's previous value, and in the same atomic step
+-- The claim's path for a batch in which some change set is more than plain (includes/release-meta.lua
+-- hasPlainReleaseMeta; plain batches go through applyToSnapshot and writeClaimHistory). It applies the
+-- change sets one by one in version order, each with an `applied` history record holding every changed
+-- key's previous value, all under the claim's one new snapshot revision, and in the same atomic step
 --   * skips a change set whose keys moved after its baseRevision (conflict: nothing of it applies),
 --   * leaves alone, in a revert, each key a newer change touched after the change it reverts,
 --   * schedules the revert of a time-boxed change (untilAt, or forMs from when it takes effect),
 --   * schedules a recurring change's next occurrence.
 -- Per key the greatest version still wins, as in applyToSnapshot. Reads and writes of the snapshot are
--- one variadic call each for the whole batch; history is one XADD per change set.
--- (A hot path: change sets read into parallel arrays by one visitor, substrings cut only when needed,
--- tables for the rare cases made only when they occur.)
+-- one variadic call each for the whole batch; its history records are written as one entry.
+-- (Change sets read into parallel arrays by one visitor, substrings cut only when needed, tables for
+-- the rare cases made only when they occur.)
 
 local CONFLICT_FIELDS = { 'id', 'seq', 'effectiveAt', 'keys', 'actor', 'reason' }
 local NO_META = {}
@@ -108,7 +109,8 @@ local function applyReleased(ids, stored, now, count)
     end
   end
 
-  local revision = tonumber(redis.call('GET', revisionKey)) or 0
+  -- The claim's one revision, written only when something changed.
+  local revision = (tonumber(redis.call('GET', revisionKey)) or 0) + 1
   local skipped, latestAt = {}, 0
   -- Reused for every change set (entries past `won` are stale): no three tables per change set.
   local wonKeys, wonValues, previous = {}, {}, {}
@@ -156,6 +158,7 @@ local function applyReleased(ids, stored, now, count)
       why = 'superseded'
     end
     local storedValue, changesAt, metaAt = batch.value[i], batch.changesAt[i], batch.metaAt[i]
+    local limit = meta.historyLimit
 
     if won == 0 then
       -- A conflict, or a revert left with nothing to do, is not published. A superseded change set is,
@@ -164,25 +167,18 @@ local function applyReleased(ids, stored, now, count)
       if moved or leftAlone then
         skipped[#skipped + 1] = i
       end
-      if inEffect < last - first + 1 then
-        recordHistory('skipped', id, seq, atText, meta, 'changes',
-          string.sub(storedValue, changesAt, metaAt - 1), 'why', why, 'keys', encodeChangeList(whyKeys))
+      if limit and inEffect < last - first + 1 then
+        recordHistory('skipped', id, storedValue, limit, nil, why, encodeChangeList(whyKeys))
       end
     else
-      revision = revision + 1
       latestAt = math.max(latestAt, at)
       for k = 1, won do
         keyRevision[wonKeys[k]] = revision
       end
-      local changes = (won == last - first + 1) and string.sub(storedValue, changesAt, metaAt - 1)
-        or encodeChangeList(wonKeys, wonValues, won)
-      local previousList = encodeChangeList(wonKeys, previous, won)
-      if why then
-        recordHistory('applied', id, seq, atText, meta, 'revision', revision, 'changes', changes,
-          'previous', previousList, 'why', why, 'keys', encodeChangeList(whyKeys))
-      else
-        recordHistory('applied', id, seq, atText, meta, 'revision', revision, 'changes', changes,
-          'previous', previousList)
+      local changes = won < last - first + 1 and encodeChangeList(wonKeys, wonValues, won)
+      if limit then
+        recordHistory('applied', id, storedValue, limit, revision, why, whyKeys and encodeChangeList(whyKeys),
+          changes, previous, won)
       end
       if leftAlone then
         -- Only what the revert changed is published: a left-alone key's newer value must stay.
@@ -191,7 +187,7 @@ local function applyReleased(ids, stored, now, count)
       end
       local revertAt = tonumber(meta.untilAt) or (meta.forMs and at + tonumber(meta.forMs))
       if revertAt then
-        scheduleChange(id .. '.revert', math.max(revertAt, now), previousList, {
+        scheduleChange(id .. '.revert', math.max(revertAt, now), encodeChangeList(wonKeys, previous, won), {
           kind = 'revert', actor = meta.actor, reason = meta.reason, historyLimit = meta.historyLimit,
           revertOf = id, revertVersion = setVersion,
         })

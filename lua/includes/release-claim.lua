@@ -4,15 +4,22 @@
 -- release control. Change sets skipped entirely leave the claim here: out of processing, finished
 -- (includes/retention.lua), out of the reply. Returns ids, stored values and attempts to publish.
 local function applyClaimed(token, ids, stored, attempts, now, count, retentionMs)
-  local released = false
+  local recorded, firstRecorded, plain = 0, nil, true
   for i = 1, count do
     if hasReleaseMeta(stored[i]) then
-      released = true
-      break
+      recorded = recorded + 1
+      firstRecorded = firstRecorded or i
+      plain = plain and hasPlainReleaseMeta(stored[i])
     end
   end
-  if not released then
+  if recorded == 0 then
     applyToSnapshot(stored, count)
+    return ids, stored, attempts
+  end
+  if plain then
+    local keys, versionsBefore, valuesBefore, revision = applyToSnapshot(stored, count, true)
+    writeClaimHistory(now, ids, stored, count, keys, versionsBefore, valuesBefore, revision, recorded,
+      readReleaseMeta(stored[firstRecorded]).historyLimit)
     return ids, stored, attempts
   end
   local skipped = applyReleased(ids, stored, now, count)

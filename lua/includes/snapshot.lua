@@ -14,6 +14,7 @@ end
 -- Writes what a claim changed: each key's version, its value or its delete, the snapshot revision
 -- (`revision`, or incremented when nil), and meta 'appliedAt', the greatest effectiveAt applied
 -- (includes/time.lua clamps new changes to it). Shared by applyToSnapshot and the release path.
+-- Returns the revision written.
 local function writeSnapshot(versionArgs, setArgs, deletedKeys, latestAt, revision)
   callInSlices('HSET', versionsKey, versionArgs, 2000)
   callInSlices('HSET', configKey, setArgs, 2000)
@@ -21,11 +22,12 @@ local function writeSnapshot(versionArgs, setArgs, deletedKeys, latestAt, revisi
   if revision then
     redis.call('SET', revisionKey, revision)
   else
-    redis.call('INCR', revisionKey)
+    revision = redis.call('INCR', revisionKey)
   end
   if latestAt > (tonumber(redis.call('HGET', metaKey, 'appliedAt')) or 0) then
     redis.call('HSET', metaKey, 'appliedAt', formatMs(latestAt))
   end
+  return revision
 end
 
 -- Applies the first `count` claimed change sets (stored values "<runAt>|<encoded change set>") to the
@@ -33,7 +35,10 @@ end
 -- holds, so a late, older change never overwrites a newer one and re-applying a change set changes nothing.
 -- The snapshot revision is incremented only when something changed, and meta 'appliedAt' keeps the
 -- greatest effectiveAt applied (includes/time.lua clamps new changes to it).
-local function applyToSnapshot(stored, count)
+-- With `recorded` (history on), it also reads the keys' values before, stamps each changed key with the
+-- new revision in key-revisions, and returns what history needs: the keys in order of first appearance,
+-- their versions and values before, and the revision (nil when nothing changed).
+local function applyToSnapshot(stored, count, recorded)
   -- The winning version and value per key, in three maps rather than a table per key (a hot path).
   local winnerAt, winnerSeq, winnerValue, keys = {}, {}, {}, {}
   local function consider(key, effectiveAt, seq, value)
@@ -51,10 +56,11 @@ local function applyToSnapshot(stored, count)
     eachChange(value, sep + 1, tonumber(string.sub(value, 1, sep - 1)), consider)
   end
   if #keys == 0 then
-    return
+    return keys, {}, {}, nil
   end
 
   local current = callInSlices('HMGET', versionsKey, keys, 1000)
+  local before = recorded and callInSlices('HMGET', configKey, keys, 1000)
   local versionArgs, setArgs, deletedKeys = {}, {}, {}
   local latestAt = 0
   for i, key in ipairs(keys) do
@@ -71,7 +77,15 @@ local function applyToSnapshot(stored, count)
     end
   end
   if #versionArgs == 0 then
-    return
+    return keys, current, before, nil
   end
-  writeSnapshot(versionArgs, setArgs, deletedKeys, latestAt, nil)
+  local revision = writeSnapshot(versionArgs, setArgs, deletedKeys, latestAt, nil)
+  if recorded then
+    -- Every other entry of versionArgs is a changed key: its revision goes in the version's place.
+    for i = 2, #versionArgs, 2 do
+      versionArgs[i] = revision
+    end
+    callInSlices('HSET', keyRevisionsKey, versionArgs, 2000)
+  end
+  return keys, current, before, revision
 end

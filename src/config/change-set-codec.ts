@@ -30,8 +30,12 @@ export interface DecodedChangeSet {
 }
 
 export function decodeChangeSet(encoded: string): DecodedChangeSet {
-  const bytes = Buffer.from(encoded);
-  let position = 0;
+  const { seq, changes } = decodeChangeSetAt(Buffer.from(encoded), 0);
+  return { seq, changes };
+}
+
+/** Decodes the change set that starts at `position` of `bytes`; `end` is where what follows it starts. */
+export function decodeChangeSetAt(bytes: Buffer, position: number): DecodedChangeSet & { end: number } {
   const field = (): string => {
     const end = bytes.indexOf(0x3b /* ; */, position);
     const value = bytes.toString('latin1', position, end);
@@ -51,5 +55,5 @@ export function decodeChangeSet(encoded: string): DecodedChangeSet {
     const valueBytes = field();
     changes.push({ key, valueJson: valueBytes === 'd' ? null : text(Number(valueBytes)) });
   }
-  return { seq, changes };
+  return { seq, changes, end: position };
 }

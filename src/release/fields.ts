@@ -12,6 +12,13 @@ export function writeFields<T extends object>(record: T, names: readonly (keyof 
   return encoded;
 }
 
+/** The field at `position`: its text (empty for an absent one) and where the next one starts. */
+export function readField(bytes: Buffer, position: number): { text: string; end: number } {
+  const sep = bytes.indexOf(0x3b /* ; */, position);
+  const length = Number(bytes.toString('latin1', position, sep));
+  return { text: bytes.toString('utf8', sep + 1, sep + 1 + length), end: sep + 1 + length };
+}
+
 /** The fields of `bytes` from `position`; absent (empty) fields are left out. */
 export function readFields(
   bytes: Buffer,
@@ -20,10 +27,9 @@ export function readFields(
 ): Record<string, string> {
   const record: Record<string, string> = {};
   for (const name of names) {
-    const sep = bytes.indexOf(0x3b /* ; */, position);
-    const length = Number(bytes.toString('latin1', position, sep));
-    if (length > 0) record[name] = bytes.toString('utf8', sep + 1, sep + 1 + length);
-    position = sep + 1 + length;
+    const { text, end } = readField(bytes, position);
+    if (text !== '') record[name] = text;
+    position = end;
   }
   return record;
 }

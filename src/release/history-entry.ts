@@ -1,6 +1,10 @@
-import type { ConfigChange } from '../config/changes.js';
+import { decodeChangeSet } from '../config/change-set-codec.js';
+import { toConfigChange, type ConfigChange } from '../config/changes.js';
+import { parseStoredItem } from '../queue/stored-item.js';
 import { decodeChangeList } from './change-list.js';
-import type { ChangeKind } from './release-meta.js';
+import { replayClaimEntry } from './claim-entry.js';
+import { readField } from './fields.js';
+import { decodeReleaseMeta, type ChangeKind } from './release-meta.js';
 
 export type HistoryEvent = 'scheduled' | 'rescheduled' | 'cancelled' | 'applied' | 'skipped';
 
@@ -38,38 +42,68 @@ export interface HistoryEntry {
 }
 
 /**
- * Reads one stream entry as lua/includes/history.lua writes it: flat field/value pairs, changes and
- * previous values length-prefixed like a change set's changes ("<count>;..."), keys as a change list too.
+ * Reads one stream entry as lua/includes/history.lua writes it, and returns its records oldest first;
+ * a record's cursor is "<entry id>:<index>". Fields 'records' <count> and 'at' <ms>, then either
+ * 'batch': records, each length-prefixed fields (./fields.ts): event, id, item (the stored change set),
+ * revision, why, keys, changes, and for `applied` one previous value per change that took effect;
+ * or a claim of plain change sets, replayed by ./claim-entry.ts.
  */
-export function parseHistoryEntry(cursor: string, flat: readonly string[]): HistoryEntry {
+export function parseHistoryEntries(entryId: string, flat: readonly string[]): HistoryEntry[] {
   const fields = new Map<string, string>();
   for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!, flat[i + 1]!);
-  const entry: HistoryEntry = {
-    cursor,
-    event: fields.get('event') as HistoryEvent,
-    at: Number(cursor.slice(0, cursor.indexOf('-'))),
-    id: fields.get('id') ?? '',
-    seq: Number(fields.get('seq')),
-    effectiveAt: Number(fields.get('effectiveAt')),
-    kind: (fields.get('kind') || 'change') as ChangeKind,
+  const at = Number(fields.get('at'));
+  if (fields.has('items')) {
+    const revision = fields.get('revision');
+    return replayClaimEntry(entryId, {
+      at,
+      revision: revision ? Number(revision) : undefined,
+      ids: fields.get('ids') ?? '',
+      items: fields.get('items') ?? '',
+      versions: fields.get('versions') ?? '[]',
+      values: fields.get('values') ?? '[]',
+    });
+  }
+  const bytes = Buffer.from(fields.get('batch') ?? '');
+  let position = 0;
+  const next = (): string | undefined => {
+    const { text, end } = readField(bytes, position);
+    position = end;
+    return text === '' ? undefined : text;
   };
-  const text = (name: string) => {
-    const value = fields.get(name);
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const actor = text('actor');
-  const reason = text('reason');
-  const revision = text('revision');
-  const changes = text('changes');
-  const previous = text('previous');
-  const why = text('why');
-  const keys = text('keys');
-  if (actor !== undefined) entry.actor = actor;
-  if (reason !== undefined) entry.reason = reason;
-  if (revision !== undefined) entry.revision = Number(revision);
-  if (changes !== undefined) entry.changes = decodeChangeList(changes);
-  if (previous !== undefined) entry.previous = decodeChangeList(previous);
-  if (why !== undefined) entry.why = why as HistoryWhy;
-  if (keys !== undefined) entry.keys = decodeChangeList(keys).map((change) => change.key);
-  return entry;
+  const entries: HistoryEntry[] = [];
+  for (let index = 0; index < Number(fields.get('records')); index++) {
+    const [event, id, item, revision, why, keys, changesTaken] = [
+      next(),
+      next(),
+      next(),
+      next(),
+      next(),
+      next(),
+      next(),
+    ];
+    const { runAt, payload } = parseStoredItem(item ?? '');
+    const meta = decodeReleaseMeta(payload);
+    const stored = decodeChangeSet(payload);
+    const changes = changesTaken ? decodeChangeList(changesTaken) : stored.changes.map(toConfigChange);
+    const entry: HistoryEntry = {
+      cursor: `${entryId}:${index}`,
+      event: event as HistoryEvent,
+      at,
+      id: id ?? '',
+      seq: stored.seq,
+      effectiveAt: runAt,
+      kind: meta?.kind ?? 'change',
+      changes,
+    };
+    if (meta?.actor !== undefined) entry.actor = meta.actor;
+    if (meta?.reason !== undefined) entry.reason = meta.reason;
+    if (revision !== undefined) {
+      entry.revision = Number(revision);
+      entry.previous = changes.map(({ key }) => toConfigChange({ key, valueJson: next() ?? null }));
+    }
+    if (why !== undefined) entry.why = why as HistoryWhy;
+    if (keys !== undefined) entry.keys = decodeChangeList(keys).map((change) => change.key);
+    entries.push(entry);
+  }
+  return entries;
 }

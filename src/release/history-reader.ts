@@ -1,7 +1,7 @@
 import { invalidArgument } from '../errors.js';
 import { assertId, assertPositiveInteger } from '../queue/validate.js';
 import type { RedisClient } from '../redis/connection.js';
-import { parseHistoryEntry, type HistoryEntry } from './history-entry.js';
+import { parseHistoryEntries, type HistoryEntry } from './history-entry.js';
 import { isApplied, type AppliedEntry } from './revisions.js';
 import { toEpochMs } from './validate.js';
 
@@ -18,7 +18,7 @@ export interface HistoryQuery {
 
 const PAGE = 500;
 const MAX_LIMIT = 100_000;
-const CURSOR = /^\d+-\d+$/;
+const CURSOR = /^(\d+-\d+):(\d+)$/;
 
 /** Validates a query before anything is read; throws E_INVALID_ARGUMENT. */
 export function validateHistoryQuery(
@@ -31,7 +31,7 @@ export function validateHistoryQuery(
   if (query.id !== undefined) assertId(query.id);
   const limit = assertPositiveInteger(query.limit ?? 100, 'limit', MAX_LIMIT);
   if (typeof query.before === 'string' && !CURSOR.test(query.before)) {
-    throw invalidArgument(`before must be an entry's cursor like "1764547200000-0", or a time`);
+    throw invalidArgument(`before must be an entry's cursor like "1042-0:3", or a time`);
   }
   if (query.before !== undefined && typeof query.before !== 'string') toEpochMs(query.before, 'before');
   return { ...query, limit };
@@ -47,7 +47,7 @@ export async function readHistory(
     (query.id === undefined || entry.id === query.id) &&
     (query.key === undefined || touchesKey(entry, query.key));
   const found: HistoryEntry[] = [];
-  for await (const entry of newestFirst(redis, stream, endOf(query.before))) {
+  for await (const entry of newestFirst(redis, stream, query.before)) {
     if (matches(entry)) found.push(entry);
     if (found.length >= query.limit) break;
   }
@@ -61,7 +61,7 @@ export async function readAppliedAfter(
   revision: number,
 ): Promise<AppliedEntry[]> {
   const applied: AppliedEntry[] = [];
-  for await (const entry of newestFirst(redis, stream, '+')) {
+  for await (const entry of newestFirst(redis, stream)) {
     if (!isApplied(entry)) continue;
     // Revisions grow with the stream: one at or before `revision` means all older ones are too.
     if (entry.revision <= revision) break;
@@ -70,21 +70,30 @@ export async function readAppliedAfter(
   return applied;
 }
 
-async function* newestFirst(redis: RedisClient, stream: string, end: string): AsyncGenerator<HistoryEntry> {
-  let next = end;
+/** History records newest first, from those before `before` on (all when undefined). */
+async function* newestFirst(
+  redis: RedisClient,
+  stream: string,
+  before?: HistoryQuery['before'],
+): AsyncGenerator<HistoryEntry> {
+  // A cursor names a record in an entry: that entry is read again, for its records before that one.
+  const cursor = typeof before === 'string' ? CURSOR.exec(before) : null;
+  // Entry ids count records, not time: a time is matched against each record's.
+  const beforeTime =
+    before === undefined || typeof before === 'string' ? Infinity : toEpochMs(before, 'before');
+  let next = cursor ? cursor[1]! : '+';
   for (;;) {
     const page = await redis.xrevrange(stream, next, '-', 'COUNT', PAGE);
-    for (const [cursor, fields] of page) yield parseHistoryEntry(cursor, fields);
+    for (const [entryId, fields] of page) {
+      const records = parseHistoryEntries(entryId, fields);
+      const end = cursor && entryId === cursor[1] ? Number(cursor[2]) : records.length;
+      for (let index = end - 1; index >= 0; index--) {
+        if (records[index]!.at < beforeTime) yield records[index]!;
+      }
+    }
     if (page.length < PAGE) return;
     next = `(${page[page.length - 1]![0]}`;
   }
-}
-
-function endOf(before: HistoryQuery['before']): string {
-  if (before === undefined) return '+';
-  if (typeof before === 'string') return `(${before}`;
-  // An entry id of a bare time means its last entry; entries of that very millisecond are not before it.
-  return String(toEpochMs(before, 'before') - 1);
 }
 
 function touchesKey(entry: HistoryEntry, key: string): boolean {

@@ -1,9 +1,10 @@
-import { readFields, writeFields } from './fields.js';
+import { readField, readFields, writeFields } from './fields.js';
 
 /**
  * Release facts a change set carries to the scripts that record and apply it, appended to its encoded
  * form (src/config/change-set-codec.ts, which reads its changes and stops before this trailer):
- *   "<bytes>;<field>" for each field in FIELDS order, then ";<trailer bytes>~R".
+ *   "<bytes>;<field>" for each field in FIELDS order, then ";<fields bytes, 4 digits>~R" (a fixed
+ *   width, so that the claim finds it without a pattern search).
  * The marker ends every payload that has one and ends none without: an encoded change set ends with a
  * JSON value or "d;". lua/includes/release-meta.lua reads it from the end, without parsing JSON.
  */
@@ -46,11 +47,15 @@ const FIELDS = [
 ] as const satisfies readonly (keyof ReleaseMeta)[];
 
 const MARKER = '~R';
-const TRAILER_END = /;(\d+)~R$/;
+const TRAILER_END = /;(\d{4})~R$/;
+/** Room for every field at its bound (actor 128 and reason 1,024 bytes are the longest). */
+const MAX_FIELDS_BYTES = 9999;
 
 export function encodeReleaseMeta(meta: ReleaseMeta): string {
   const fields = writeFields(meta, FIELDS);
-  return `${fields};${Buffer.byteLength(fields)}${MARKER}`;
+  const bytes = Buffer.byteLength(fields);
+  if (bytes > MAX_FIELDS_BYTES) throw new RangeError(`release facts of ${bytes} bytes`);
+  return `${fields};${String(bytes).padStart(4, '0')}${MARKER}`;
 }
 
 /** The release facts at the end of a payload, or undefined when it has none (history off). */
@@ -64,4 +69,10 @@ export function decodeReleaseMeta(payload: string): ReleaseMeta | undefined {
   const meta: Record<string, string | number> = { ...text };
   for (const [name, value] of Object.entries(numbers)) if (value !== undefined) meta[name] = Number(value);
   return meta as unknown as ReleaseMeta;
+}
+
+/** Where release facts that start at `position` of `bytes` end: just past their "~R". */
+export function releaseMetaEnd(bytes: Buffer, position: number): number {
+  for (let i = 0; i < FIELDS.length; i++) position = readField(bytes, position).end;
+  return position + ';0000~R'.length;
 }

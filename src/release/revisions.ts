@@ -74,23 +74,29 @@ export function rollbackChanges(
   );
 }
 
-/** The entries of revisions low+1 .. high, ascending; every one of them must be there. */
+/**
+ * The entries of revisions low+1 .. high, oldest first (`applied` is newest first); every one of those
+ * revisions must be there. A revision is one claim, which may have applied several change sets.
+ */
 function entriesBetween(applied: readonly AppliedEntry[], low: number, high: number): AppliedEntry[] {
-  const byRevision = new Map<number, AppliedEntry>();
-  for (const entry of applied) {
-    if (entry.revision > low && entry.revision <= high) byRevision.set(entry.revision, entry);
+  const byRevision = new Map<number, AppliedEntry[]>();
+  for (const entry of [...applied].reverse()) {
+    if (entry.revision <= low || entry.revision > high) continue;
+    const entries = byRevision.get(entry.revision) ?? [];
+    entries.push(entry);
+    byRevision.set(entry.revision, entries);
   }
   const ordered: AppliedEntry[] = [];
   for (let revision = low + 1; revision <= high; revision++) {
-    const entry = byRevision.get(revision);
-    if (!entry) {
+    const entries = byRevision.get(revision);
+    if (!entries) {
       throw new HotconfError(
         'E_REVISION_TRIMMED',
         `history no longer holds revision ${revision}, needed to go from revision ${low} to ${high} ` +
-          `(history keeps historyLimit entries; revisions made with history off are not recorded)`,
+          `(history keeps about historyLimit records; revisions made with history off are not recorded)`,
       );
     }
-    ordered.push(entry);
+    ordered.push(...entries);
   }
   return ordered;
 }
