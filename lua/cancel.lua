@@ -1,6 +1,7 @@
 --[[ cancel: remove a pending item (in due: not leased, not in effect, not dead) and its payload; a
   caller-given id keeps a small record for ARGV[2] ms (includes/retention.lua).
-  KEYS: the hotconf keys (includes/keys.lua); uses due, items, attempts, retained, republish (wake).
+  KEYS: the hotconf keys (includes/keys.lua); uses due, items, attempts, retained, republish (wake),
+        history and meta (historyRecords) for a change set with release facts.
   ARGV[1] id, ARGV[2] id retention ms, ARGV[3] '1' when payloads are change sets
   A change set with release facts is recorded in history (cancelled).
   Returns 1 when removed, 0 when the id is unknown, leased, in effect, dead or already done.

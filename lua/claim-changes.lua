@@ -12,12 +12,14 @@
   The config is in effect on time even while NSQ is down (publishing is the fast path, the snapshot is
   the truth).
   KEYS: the hotconf keys (includes/keys.lua); uses due, republish, processing, items, attempts, dead,
-        dead-reasons, claims, config, versions, rev, meta.
+        dead-reasons, claims, config, versions, rev, meta, and with release facts history and
+        recurring.
   ARGV[1] max items, ARGV[2] lease ms, ARGV[3] id retention ms (for change sets skipped by step 3)
-  Step 3 for a batch with release facts (includes/release-claim.lua, release-apply.lua): each change set
-  gets its own revision and an `applied` history entry with previous values; a conflicting one is
-  skipped (history `skipped`, finished, not published); reverts of time-boxed changes and recurring
-  changes' next occurrences are scheduled here.
+  Step 3 for a batch with release facts (includes/release-claim.lua): the claim is recorded in history
+  as one entry, under the one revision it made. Plain change sets go through applyToSnapshot and the
+  entry lists what was applied (the reader replays it); others through release-apply.lua, where a
+  conflicting one is skipped (history `skipped`, finished, not published), and reverts of time-boxed
+  changes and recurring changes' next occurrences are scheduled.
   Returns the reply of claim (includes/claim-due.lua claimReply).
 ]]
 -- @include "keys"

@@ -1,5 +1,6 @@
 --[[ recurring-add: store a recurring definition and schedule its first occurrence.
-  KEYS: the hotconf keys (includes/keys.lua); uses recurring, due, items, seq, history.
+  KEYS: the hotconf keys (includes/keys.lua); uses recurring, due, items, seq, history, meta
+        (historyRecords).
   ARGV[1] recurring id, ARGV[2] the definition (includes/recurring.lua; times precomputed, current ''),
   ARGV[3] wake channel
   Returns { created (1|0), id of the pending occurrence or '' }. An id that exists is left as it is

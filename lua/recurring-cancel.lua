@@ -1,6 +1,7 @@
 --[[ recurring-cancel: stop a recurring change: drop its definition and cancel its pending occurrence
   (an occurrence already in effect stays; its time-boxed revert, if any, stays pending).
-  KEYS: the hotconf keys (includes/keys.lua); uses recurring, due, items, attempts, history.
+  KEYS: the hotconf keys (includes/keys.lua); uses recurring, due, items, attempts, history, meta
+        (historyRecords).
   ARGV[1] recurring id
   Returns 1 when it existed, 0 when not.
 ]]

@@ -1,6 +1,7 @@
 --[[ recurring-refill: give a recurring definition more precomputed occurrence times (the client computes
   them: Lua has no time-zone database) and, when none is pending, schedule the next occurrence.
-  KEYS: the hotconf keys (includes/keys.lua); uses recurring, due, items, seq, history.
+  KEYS: the hotconf keys (includes/keys.lua); uses recurring, due, items, seq, history, meta
+        (historyRecords).
   ARGV[1] recurring id, ARGV[2] occurrence times (epoch ms, ascending, comma-separated; '' keeps those it
   has), ARGV[3] wake channel
   Returns the id of the pending occurrence, '' when none, or false when the definition is gone.

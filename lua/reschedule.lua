@@ -1,5 +1,6 @@
 --[[ reschedule: move a pending item (in due: not leased, not in effect, not dead) to a new run time.
-  KEYS: the hotconf keys (includes/keys.lua); uses due, items, meta (appliedAt), republish (wake).
+  KEYS: the hotconf keys (includes/keys.lua); uses due, items, meta (appliedAt, historyRecords), republish
+        (wake), history.
   ARGV[1] id, ARGV[2] 'at' | 'delay', ARGV[3] ms (as in schedule), ARGV[4] wake channel
   A change set with release facts is recorded in history (rescheduled).
   Returns the new "<runAt>|<payload>", or false when the item is not pending.

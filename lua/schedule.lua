@@ -1,6 +1,6 @@
 --[[ schedule: store one item under its id and put it in the due set.
   KEYS: the hotconf keys (includes/keys.lua); uses due, items, seq, retained, dead, dead-reasons, meta
-        (appliedAt, layout), republish (wake).
+        (appliedAt, layout, historyRecords), republish (wake), history.
   ARGV[1] id
   ARGV[2] payload (opaque string)
   ARGV[3] 'at' | 'delay'

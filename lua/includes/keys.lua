@@ -8,7 +8,8 @@ local attemptsKey = KEYS[4]     -- HASH id -> failed attempts so far (written on
 local deadKey = KEYS[5]         -- ZSET id -> time it was given up (ms)
 local claimsKey = KEYS[6]       -- STRING claim counter, part of every fencing token
 local configKey = KEYS[7]       -- HASH config key -> JSON value (the snapshot)
-local versionsKey = KEYS[8]     -- HASH config key -> "<effectiveAt>:<seq>", deletes included (tombstones)
+local versionsKey = KEYS[8]     -- HASH config key -> "<effectiveAt>:<seq>:<revision that applied it>",
+                                --   deletes included (tombstones)
 local revisionKey = KEYS[9]     -- STRING snapshot revision, incremented whenever the snapshot changes
 local seqKey = KEYS[10]         -- STRING counter behind every change's seq
 local republishKey = KEYS[11]   -- ZSET id -> next publish attempt (ms); change sets already in effect
@@ -17,7 +18,7 @@ local retainedKey = KEYS[12]    -- ZSET id -> end of retention (ms) of a caller-
                                 --   item is live, finish time + idRetentionMs once acked or cancelled
 local deadReasonsKey = KEYS[13] -- HASH id -> why it was given up (dead ids only)
 local metaKey = KEYS[14]        -- HASH deployment facts: 'layout' (layout version, src/redis/layout.ts),
-                                --   'appliedAt' (greatest effectiveAt the snapshot has applied)
+                                --   'appliedAt' (greatest effectiveAt the snapshot has applied),
+                                --   'historyRecords' (history records written, includes/history.lua)
 local historyKey = KEYS[15]     -- STREAM the life of every change set
 local recurringKey = KEYS[16]   -- HASH recurring id -> definition and its next occurrences
-local keyRevisionsKey = KEYS[17] -- HASH config key -> revision that last changed it (release control)

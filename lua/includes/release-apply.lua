@@ -94,19 +94,15 @@ local function applyReleased(ids, stored, now, count)
   end
   local versionList = callInSlices('HMGET', versionsKey, keys, 1000)
   local valueList = callInSlices('HMGET', configKey, keys, 1000)
-  local version, value, keyRevision = {}, {}, {}
+  -- Per key its version "<effectiveAt>:<seq>", the revision that last changed it and its value.
+  local version, keyRevision, value = {}, {}, {}
   for i, key in ipairs(keys) do
-    version[key], value[key] = versionList[i], valueList[i]
-  end
-  -- Revisions that last changed each key: read only for a conflict check (they are written always).
-  for i = 1, count do
-    if batch.meta[i].baseRevision then
-      local revisionList = callInSlices('HMGET', keyRevisionsKey, keys, 1000)
-      for k, key in ipairs(keys) do
-        keyRevision[key] = tonumber(revisionList[k]) or 0
-      end
-      break
+    if versionList[i] then
+      version[key], keyRevision[key] = splitStoredVersion(versionList[i])
+    else
+      keyRevision[key] = 0
     end
+    value[key] = valueList[i]
   end
 
   -- The claim's one revision, written only when something changed.
@@ -199,13 +195,11 @@ local function applyReleased(ids, stored, now, count)
   end
 
   -- The snapshot: every key that changed, in one call per hash.
-  local versionArgs, setArgs, deletedKeys, revisionArgs = {}, {}, {}, {}
+  local versionArgs, setArgs, deletedKeys = {}, {}, {}
   for _, key in ipairs(keys) do
     if seen[key] == 'changed' then
       versionArgs[#versionArgs + 1] = key
-      versionArgs[#versionArgs + 1] = version[key]
-      revisionArgs[#revisionArgs + 1] = key
-      revisionArgs[#revisionArgs + 1] = keyRevision[key]
+      versionArgs[#versionArgs + 1] = version[key] .. ':' .. revision
       if value[key] then
         setArgs[#setArgs + 1] = key
         setArgs[#setArgs + 1] = value[key]
@@ -215,7 +209,6 @@ local function applyReleased(ids, stored, now, count)
     end
   end
   if #versionArgs > 0 then
-    callInSlices('HSET', keyRevisionsKey, revisionArgs, 2000)
     writeSnapshot(versionArgs, setArgs, deletedKeys, latestAt, revision)
   end
   return skipped

@@ -1,7 +1,8 @@
 -- The claim's one entry into release control. Applies the first `count` claimed change sets (those taken
--- from due; the rest come from republish and are in effect already). A batch in which one of them
--- carries release facts goes through applyReleased, any other through applyToSnapshot, untouched by
--- release control. Change sets skipped entirely leave the claim here: out of processing, finished
+-- from due; the rest come from republish and are in effect already). A batch in which none carries
+-- release facts goes through applyToSnapshot, untouched by release control; one in which all that do are
+-- plain, through applyToSnapshot too, recorded in history as one claim entry (includes/history.lua
+-- writeClaimHistory); any other through applyReleased. Change sets skipped entirely leave the claim here: out of processing, finished
 -- (includes/retention.lua), out of the reply. Returns ids, stored values and attempts to publish.
 local function applyClaimed(token, ids, stored, attempts, now, count, retentionMs)
   local recorded, firstRecorded, plain = 0, nil, true

@@ -15,8 +15,11 @@ export function isNewerVersion(candidate: Version, than: Version | undefined): b
   );
 }
 
-/** Versions are stored in Redis as "<effectiveAt>:<seq>" (lua/includes/snapshot.lua). */
+/**
+ * Versions are stored in Redis as "<effectiveAt>:<seq>:<revision>", the revision of the claim that applied
+ * it (lua/includes/snapshot.lua); layout 1 stored "<effectiveAt>:<seq>".
+ */
 export function parseStoredVersion(stored: string): Version {
-  const separator = stored.indexOf(':');
-  return { effectiveAt: Number(stored.slice(0, separator)), seq: Number(stored.slice(separator + 1)) };
+  const [effectiveAt, seq] = stored.split(':');
+  return { effectiveAt: Number(effectiveAt), seq: Number(seq) };
 }

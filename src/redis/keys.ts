@@ -29,8 +29,6 @@ export interface HotconfKeys {
   readonly history: string;
   /** HASH recurring id -> definition with its next occurrences. */
   readonly recurring: string;
-  /** HASH config key -> the snapshot revision that last changed it (release control's conflict check). */
-  readonly keyRevisions: string;
   /** Pub/sub channel: the new earliest run time, when a schedule moved it earlier. */
   readonly wakeChannel: string;
   /** Fleet (not script keys): ZSET of reporting instances `<service>/<instanceId>` -> last report (ms). */
@@ -76,7 +74,6 @@ export function hotconfKeys(prefix: string): HotconfKeys {
     meta: `${tag}:meta`,
     history: `${tag}:history`,
     recurring: `${tag}:recurring`,
-    keyRevisions: `${tag}:key-revisions`,
   };
   return {
     ...scriptKeys,

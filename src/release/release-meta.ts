@@ -13,7 +13,7 @@ export interface ReleaseMeta {
   readonly kind: ChangeKind;
   readonly actor?: string;
   readonly reason?: string;
-  /** Trim length of the history stream (XADD MAXLEN ~). */
+  /** About how many records the history stream keeps (lua/includes/history.lua). */
   readonly historyLimit: number;
   /** Absolute end of a time-boxed change (epoch ms). */
   readonly untilAt?: number;

@@ -55,7 +55,7 @@ export interface SchedulerOptions {
    * already, so subscribers still get it on their next reconcile. Default 5.
    */
   maxRefusedAttempts?: number;
-  /** History stream length (XADD MAXLEN ~); 0 turns history and release control off. Default 10,000. */
+  /** About how many records the history stream keeps (XADD MINID ~); 0 turns history and release control off. Default 10,000. */
   historyLimit?: number;
   /** How often a running scheduler tops up recurring changes' precomputed times. Default 10 s. */
   recurringRefillMs?: number;
