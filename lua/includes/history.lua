@@ -41,6 +41,17 @@ local function recordHistory(event, id, item, limit, revision, why, keys, change
   end
 end
 
+-- The record count in the stream's last-generated id "<count>-0".
+local function lastHistoryCount()
+  local info = redis.call('XINFO', 'STREAM', historyKey)
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then
+      return tonumber(string.match(info[i + 1], '^%d+'))
+    end
+  end
+  return 0
+end
+
 -- Appends an entry of `records` records written at `now`, then its field/value pairs.
 local function appendHistoryEntry(records, limit, now, ...)
   local written = redis.call('HINCRBY', metaKey, 'historyRecords', records)
@@ -52,9 +63,9 @@ local function appendHistoryEntry(records, limit, now, ...)
     elseif attempt == 2 then
       error(added)
     end
-    -- The count fell behind the stream's ids (meta was deleted or restored): go on from the newest.
-    local newest = redis.call('XREVRANGE', historyKey, '+', '-', 'COUNT', 1)[1]
-    written = tonumber(string.match(newest[1], '^%d+')) + records
+    -- The count fell behind the stream's ids (meta was deleted or restored): go on from the last id
+    -- the stream gave, which outlives its entries (XDEL, XTRIM).
+    written = lastHistoryCount() + records
     redis.call('HSET', metaKey, 'historyRecords', written)
   end
 end
@@ -71,14 +82,13 @@ end
 
 -- A claim of plain change sets (includes/release-claim.lua) is written as it was applied, and the
 -- reader replays it: no work per change set here, on the claim's hot path. Fields besides 'records'
--- (how many of the items carry release facts: the others are not recorded) and 'at':
+-- (the claimed change sets: each gets a record, but one in effect already) and 'at':
 -- 'revision' <the new revision, '' when nothing changed>, 'ids' <comma-separated: ids are
 -- [A-Za-z0-9_.:-]>, 'items' <the stored change sets one after the other, in claim order>, 'versions'
 -- and 'values' <JSON arrays, per key in order of first appearance in the items: its version and its
 -- value JSON before the claim, false for none> (cjson: no loop here).
-local function writeClaimHistory(now, ids, stored, count, keys, versionsBefore, valuesBefore, revision, records,
-                                 limit)
-  appendHistoryEntry(records, limit, now, 'revision', revision or '',
+local function writeClaimHistory(now, ids, stored, count, keys, versionsBefore, valuesBefore, revision, limit)
+  appendHistoryEntry(count, limit, now, 'revision', revision or '',
     'ids', table.concat(ids, ',', 1, count), 'items', table.concat(stored, '', 1, count),
     'versions', #keys > 0 and cjson.encode(versionsBefore) or '[]',
     'values', #keys > 0 and cjson.encode(valuesBefore) or '[]')

@@ -81,6 +81,11 @@ end
 -- left with nothing to do).
 local function applyReleased(ids, stored, now, count)
   readBatch(ids, stored, count)
+  -- A change set scheduled with history off is recorded too, under the batch's history limit.
+  local batchLimit
+  for i = 1, count do
+    batchLimit = batchLimit or batch.meta[i].historyLimit
+  end
   local order = versionOrder(count)
   local allKeys, allValues = batch.keys, batch.values
 
@@ -154,7 +159,7 @@ local function applyReleased(ids, stored, now, count)
       why = 'superseded'
     end
     local storedValue, changesAt, metaAt = batch.value[i], batch.changesAt[i], batch.metaAt[i]
-    local limit = meta.historyLimit
+    local limit = meta.historyLimit or batchLimit
 
     if won == 0 then
       -- A conflict, or a revert left with nothing to do, is not published. A superseded change set is,
@@ -163,7 +168,7 @@ local function applyReleased(ids, stored, now, count)
       if moved or leftAlone then
         skipped[#skipped + 1] = i
       end
-      if limit and inEffect < last - first + 1 then
+      if inEffect < last - first + 1 then
         recordHistory('skipped', id, storedValue, limit, nil, why, encodeChangeList(whyKeys))
       end
     else
@@ -172,10 +177,8 @@ local function applyReleased(ids, stored, now, count)
         keyRevision[wonKeys[k]] = revision
       end
       local changes = won < last - first + 1 and encodeChangeList(wonKeys, wonValues, won)
-      if limit then
-        recordHistory('applied', id, storedValue, limit, revision, why, whyKeys and encodeChangeList(whyKeys),
-          changes, previous, won)
-      end
+      recordHistory('applied', id, storedValue, limit, revision, why, whyKeys and encodeChangeList(whyKeys),
+        changes, previous, won)
       if leftAlone then
         -- Only what the revert changed is published: a left-alone key's newer value must stay.
         stored[i] = string.sub(storedValue, 1, changesAt - 1) .. changes .. string.sub(storedValue, metaAt)

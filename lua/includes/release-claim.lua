@@ -1,25 +1,27 @@
 -- The claim's one entry into release control. Applies the first `count` claimed change sets (those taken
 -- from due; the rest come from republish and are in effect already). A batch in which none carries
--- release facts goes through applyToSnapshot, untouched by release control; one in which all that do are
--- plain, through applyToSnapshot too, recorded in history as one claim entry (includes/history.lua
--- writeClaimHistory); any other through applyReleased. Change sets skipped entirely leave the claim here: out of processing, finished
--- (includes/retention.lua), out of the reply. Returns ids, stored values and attempts to publish.
+-- release facts goes through applyToSnapshot, untouched by release control (history off). One in which
+-- all that do are plain goes through applyToSnapshot too, recorded in history as one claim entry
+-- (includes/history.lua writeClaimHistory); any other through applyReleased. With history, every
+-- change set of the batch is recorded, those scheduled with history off too: each revision's history
+-- is whole, so rollback and diff never miss a change. Change sets skipped entirely leave the claim here:
+-- out of processing, finished (includes/retention.lua), out of the reply. Returns ids, stored values
+-- and attempts to publish.
 local function applyClaimed(token, ids, stored, attempts, now, count, retentionMs)
-  local recorded, firstRecorded, plain = 0, nil, true
+  local firstRecorded, plain = nil, true
   for i = 1, count do
     if hasReleaseMeta(stored[i]) then
-      recorded = recorded + 1
       firstRecorded = firstRecorded or i
       plain = plain and hasPlainReleaseMeta(stored[i])
     end
   end
-  if recorded == 0 then
+  if not firstRecorded then
     applyToSnapshot(stored, count)
     return ids, stored, attempts
   end
   if plain then
     local keys, versionsBefore, valuesBefore, revision = applyToSnapshot(stored, count, true)
-    writeClaimHistory(now, ids, stored, count, keys, versionsBefore, valuesBefore, revision, recorded,
+    writeClaimHistory(now, ids, stored, count, keys, versionsBefore, valuesBefore, revision,
       readReleaseMeta(stored[firstRecorded]).historyLimit)
     return ids, stored, attempts
   end

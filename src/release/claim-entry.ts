@@ -25,8 +25,9 @@ interface KeyState {
 /**
  * The history records of a claim of plain change sets, replayed from what the claim applied: the
  * change sets in version order, each key's greatest version winning, as lua/includes/snapshot.lua
- * applied them. A change set without release facts changes the keys but gets no record, and one in
- * effect already (taken again after a lease expired) gets none either, as in the release path.
+ * applied them. A change set without release facts (scheduled with history off) is recorded too, as
+ * kind 'change' with no actor, so that every revision's history is whole; one in effect already (taken
+ * again after a lease expired) gets no record, as in the release path.
  * Records come oldest first; a record's cursor is "<entry id>:<index>".
  */
 export function replayClaimEntry(entryId: string, fields: ClaimEntryFields): HistoryEntry[] {
@@ -64,7 +65,7 @@ export function replayClaimEntry(entryId: string, fields: ClaimEntryFields): His
         superseded.push(change.key);
       }
     }
-    if (!item.meta || inEffect === item.changes.length) continue;
+    if (inEffect === item.changes.length) continue;
     const entry: HistoryEntry = {
       cursor: `${entryId}:${entries.length}`,
       event: taken.length > 0 ? 'applied' : 'skipped',
@@ -72,11 +73,11 @@ export function replayClaimEntry(entryId: string, fields: ClaimEntryFields): His
       id: item.id,
       seq: item.version.seq,
       effectiveAt: item.version.effectiveAt,
-      kind: item.meta.kind,
+      kind: item.meta?.kind ?? 'change',
       changes: taken.length > 0 ? taken : item.changes.map(toConfigChange),
     };
-    if (item.meta.actor !== undefined) entry.actor = item.meta.actor;
-    if (item.meta.reason !== undefined) entry.reason = item.meta.reason;
+    if (item.meta?.actor !== undefined) entry.actor = item.meta.actor;
+    if (item.meta?.reason !== undefined) entry.reason = item.meta.reason;
     if (taken.length > 0) {
       entry.revision = fields.revision;
       entry.previous = previous;

@@ -143,7 +143,7 @@ describe('history', () => {
     expect(Object.keys((await admin.current()).values)).toHaveLength(300);
   });
 
-  it('goes on when its record count was lost (meta deleted): nothing written is lost or reordered', async () => {
+  it('goes on when its record count was lost (meta deleted, stream emptied): nothing written is lost or reordered', async () => {
     const { prefix } = deployment('count-lost');
     const redis = connectRedis(services.redis.url);
     const admin = createScheduler({ redis, topic: 't', prefix });
@@ -152,6 +152,12 @@ describe('history', () => {
     for (const id of ['three', 'four']) await admin.schedule({ key: id, value: 1 }, { id, delayMs: 60_000 });
     expect((await admin.history()).map((entry) => entry.id)).toEqual(['four', 'three', 'two', 'one']);
     expect(await redis.hget(`{${prefix}}:meta`, 'historyRecords')).toBe('4');
+    // Emptied as well: the stream's last id outlives its entries, and the count goes on from it.
+    await redis.xtrim(`{${prefix}}:history`, 'MAXLEN', 0);
+    await redis.hdel(`{${prefix}}:meta`, 'historyRecords');
+    await admin.schedule({ key: 'five', value: 1 }, { id: 'five', delayMs: 60_000 });
+    expect((await admin.history()).map((entry) => entry.id)).toEqual(['five']);
+    expect(await redis.hget(`{${prefix}}:meta`, 'historyRecords')).toBe('5');
   });
 
   it('pages by time as well as by cursor', async () => {

@@ -64,6 +64,15 @@ export const historyPage: Page = {
     const update = async (): Promise<void> => {
       const query = key.value ? `&key=${encodeURIComponent(key.value)}` : '';
       const entries = await api<HistoryEntry[]>(`history?limit=200${query}`);
+      // A revision is one claim, which may have applied several change sets: its actions go on its
+      // newest row only, since they act on the whole revision.
+      const actionRows = new Set<HistoryEntry>();
+      const revisions = new Set<number>();
+      for (const entry of entries) {
+        if (entry.revision === undefined || revisions.has(entry.revision)) continue;
+        revisions.add(entry.revision);
+        actionRows.add(entry);
+      }
       const rows = entries.map((entry) => [
         time(entry.at),
         entry.event,
@@ -75,7 +84,7 @@ export const historyPage: Page = {
           (entry.changes ?? []).map((each) => `${each.key} = ${showValue(each)}`).join('\n'),
         ),
         [entry.actor, entry.reason].filter(Boolean).join(': '),
-        entry.revision === undefined
+        !actionRows.has(entry) || entry.revision === undefined
           ? ''
           : h(
               'span',
