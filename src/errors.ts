@@ -26,6 +26,8 @@ export type HotconfErrorCode =
   /** The dashboard was asked under a Host name not in its allowedHosts (DNS rebinding). */
   | 'E_HOST_NOT_ALLOWED'
   | 'E_READ_ONLY'
+  /** The dashboard refused a login: too many failed ones from that address lately. */
+  | 'E_RATE_LIMITED'
   | 'E_NOT_AVAILABLE'
   | 'E_NOT_FOUND'
   | 'E_UNKNOWN_REVISION'

@@ -1,13 +1,16 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HotconfError } from '../errors.js';
+import { LoginThrottle } from './login-throttle.js';
+import { sha256, SessionSigner } from './session.js';
 
 const COOKIE_NAME = 'hotconf_session';
 
 /**
  * Who may read and who may change. With a token: every API request carries it, as `Authorization:
- * Bearer <token>` or as the login cookie (HttpOnly, SameSite=Strict; its value is an HMAC of the token,
- * not the token). Read-only: reads are open and nothing changes, whatever is sent.
+ * Bearer <token>` or as the login cookie (HttpOnly, SameSite=Strict; a session that ends by itself after
+ * `sessionTtlMs`, signed with the token, never the token: ./session.ts). Failed logins are throttled per
+ * client address (./login-throttle.ts). Read-only: reads are open and nothing changes, whatever is sent.
  *
  * Mutations are CSRF-safe three times over: the cookie is SameSite=Strict; they must be JSON
  * (`Content-Type: application/json` cannot be sent cross-site without a CORS preflight, which this
@@ -15,14 +18,12 @@ const COOKIE_NAME = 'hotconf_session';
  */
 export class AuthGate {
   private readonly tokenDigest: Buffer | undefined;
-  private readonly session: string | undefined;
+  private readonly sessions: SessionSigner | undefined;
+  private readonly throttle = new LoginThrottle();
 
-  constructor(token: string | undefined) {
+  constructor(token: string | undefined, sessionTtlMs: number) {
     this.tokenDigest = token === undefined ? undefined : sha256(token);
-    this.session =
-      token === undefined
-        ? undefined
-        : createHmac('sha256', token).update('hotconf-dashboard-session').digest('base64url');
+    this.sessions = token === undefined ? undefined : new SessionSigner(token, sessionTtlMs);
   }
 
   get readOnly(): boolean {
@@ -46,12 +47,24 @@ export class AuthGate {
     assertSameSiteJson(req);
   }
 
-  /** The Set-Cookie value for a login with `token`; throws E_UNAUTHORIZED for a wrong one. */
+  /**
+   * The Set-Cookie value for a login with `token`; throws E_UNAUTHORIZED for a wrong one, and
+   * E_RATE_LIMITED while the client's address has failed too often.
+   */
   login(req: IncomingMessage, token: unknown, path: string): string {
-    if (this.readOnly) throw new HotconfError('E_READ_ONLY', 'this dashboard is read-only: no login');
+    if (this.readOnly || !this.sessions) {
+      throw new HotconfError('E_READ_ONLY', 'this dashboard is read-only: no login');
+    }
     assertSameSiteJson(req);
-    if (typeof token !== 'string' || !this.matches(token)) throw unauthorized();
-    return `${COOKIE_NAME}=${this.session}; ${cookieAttributes(req, path)}`;
+    const address = req.socket.remoteAddress ?? '';
+    this.throttle.assertAllowed(address);
+    if (typeof token !== 'string' || !this.matches(token)) {
+      this.throttle.failed(address);
+      throw unauthorized();
+    }
+    this.throttle.succeeded(address);
+    const maxAgeS = Math.floor(this.sessions.ttlMs / 1000);
+    return `${COOKIE_NAME}=${this.sessions.issue()}; ${cookieAttributes(req, path)}; Max-Age=${maxAgeS}`;
   }
 
   /** The Set-Cookie value that ends the session; same-site JSON only, or any site could log one out. */
@@ -67,7 +80,7 @@ export class AuthGate {
 
   private hasSession(req: IncomingMessage): boolean {
     const cookie = readCookie(req.headers.cookie, COOKIE_NAME);
-    return cookie !== undefined && this.session !== undefined && safeEqual(cookie, this.session);
+    return cookie !== undefined && this.sessions !== undefined && this.sessions.isValid(cookie);
   }
 
   private matches(token: string): boolean {
@@ -105,12 +118,4 @@ function readCookie(header: string | undefined, name: string): string | undefine
     if (key === name) return value.join('=');
   }
   return undefined;
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-function safeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(sha256(a), sha256(b));
 }

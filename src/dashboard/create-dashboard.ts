@@ -7,7 +7,7 @@ import { AuthGate } from './auth-gate.js';
 import { HostCheck, resolveAllowedHosts } from './host-check.js';
 import { readJsonBody, send, sendError, sendJson } from './http-io.js';
 import { silentLogger } from '../logger.js';
-import { resolveAuth, resolveBasePath, type DashboardOptions } from './options.js';
+import { resolveAuth, resolveBasePath, resolveSessionTtlMs, type DashboardOptions } from './options.js';
 
 /** A Node request handler; `close()` closes the Redis connection when the dashboard made it from a URL. */
 export type DashboardHandler = ((req: IncomingMessage, res: ServerResponse) => void) & {
@@ -30,7 +30,7 @@ const STATIC_FILES: Record<string, [contentType: string, body: string]> = {
  */
 export function createDashboard(options: DashboardOptions): DashboardHandler {
   if (typeof options !== 'object' || options === null) throw invalidArgument('options are required');
-  const auth = new AuthGate(resolveAuth(options.auth).token);
+  const auth = new AuthGate(resolveAuth(options.auth).token, resolveSessionTtlMs(options.sessionTtlMs));
   const basePath = resolveBasePath(options.basePath);
   const hostCheck = new HostCheck(resolveAllowedHosts(options.allowedHosts));
   const logger = options.logger ?? silentLogger;

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors.js';
+import { assertIntegerInRange } from '../queue/validate.js';
 import type { Logger } from '../logger.js';
 import type { RedisOption } from '../redis/connection.js';
 
@@ -20,6 +21,8 @@ export interface DashboardOptions {
    */
   historyLimit?: number;
   auth: DashboardAuth;
+  /** How long a login lasts: its session cookie ends by itself then. Default 12 hours. */
+  sessionTtlMs?: number;
   /** The path it is mounted under when the server hands it whole URLs (plain `http`), e.g. '/hotconf'. */
   basePath?: string;
   /**
@@ -50,6 +53,20 @@ export function resolveAuth(auth: unknown): ResolvedAuth {
     );
   }
   return { token };
+}
+
+const DEFAULT_SESSION_TTL_MS = 12 * 3_600_000;
+const MIN_SESSION_TTL_MS = 1_000;
+const MAX_SESSION_TTL_MS = 30 * 24 * 3_600_000;
+
+/** The session lifetime: 1 s to 30 days. */
+export function resolveSessionTtlMs(ttlMs: unknown): number {
+  return assertIntegerInRange(
+    ttlMs ?? DEFAULT_SESSION_TTL_MS,
+    'sessionTtlMs',
+    MIN_SESSION_TTL_MS,
+    MAX_SESSION_TTL_MS,
+  );
 }
 
 export function resolveBasePath(basePath: unknown): string {

@@ -15,7 +15,7 @@ afterAll(() => Promise.all(closers.map((each) => each.close())));
 function dashboard(
   auth: { token: string } | { readOnly: true },
   basePath?: string,
-  more: { allowedHosts?: string[] } = {},
+  more: { allowedHosts?: string[]; sessionTtlMs?: number } = {},
 ) {
   const handler = createDashboard({
     redis: services.redis.url,
@@ -102,7 +102,9 @@ describe('dashboard HTTP API', () => {
     });
     expect(login.status).toBe(200);
     const cookie = login.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^hotconf_session=[\w-]+; Path=\/hotconf\/; HttpOnly; SameSite=Strict$/);
+    expect(cookie).toMatch(
+      /^hotconf_session=\d+\.[\w-]+; Path=\/hotconf\/; HttpOnly; SameSite=Strict; Max-Age=43200$/,
+    );
     expect(cookie).not.toContain(TOKEN);
     const session = cookie.split(';')[0]!;
     const before = await dump();
@@ -304,7 +306,42 @@ describe('dashboard HTTP API', () => {
     expect((await getWithHost(`${proxied}/api/config`, 'evil.example')).status).toBe(403);
   });
 
+  it('ends a session after sessionTtlMs: its cookie is refused from then on', async () => {
+    const shortLived = await serve(dashboard({ token: TOKEN }, undefined, { sessionTtlMs: 1_000 }));
+    const login = await fetch(`${shortLived}/api/login`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ token: TOKEN }),
+    });
+    const session = login.headers.get('set-cookie')!.split(';')[0]!;
+    expect(login.headers.get('set-cookie')).toContain('Max-Age=1');
+    expect((await fetch(`${shortLived}/api/config`, { headers: { cookie: session } })).status).toBe(200);
+    // Its expiry is signed: moved later by hand, the cookie is refused at once.
+    const [expiresAt, signature] = session.slice('hotconf_session='.length).split('.');
+    const extended = `hotconf_session=${Number(expiresAt) + 3_600_000}.${signature}`;
+    expect((await fetch(`${shortLived}/api/config`, { headers: { cookie: extended } })).status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await fetch(`${shortLived}/api/config`, { headers: { cookie: session } })).status).toBe(401);
+  });
+
+  it('refuses logins from an address after 10 failures in a minute with 429, the right token too', async () => {
+    const guarded = await serve(dashboard({ token: TOKEN }));
+    const login = (token: string) =>
+      fetch(`${guarded}/api/login`, { method: 'POST', headers: json, body: JSON.stringify({ token }) });
+    for (let attempt = 0; attempt < 10; attempt++) expect((await login('wrong-guess')).status).toBe(401);
+    const refused = await login(TOKEN);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: { code: 'E_RATE_LIMITED' } });
+    expect(refused.headers.get('set-cookie')).toBeNull();
+    // The Bearer token is not a login: the API still answers it.
+    expect((await fetch(`${guarded}/api/config`, { headers: bearer })).status).toBe(200);
+  });
+
   it('refuses bad options with E_INVALID_ARGUMENT', () => {
+    const refuses = (options: Record<string, unknown>) =>
+      expect(() => createDashboard({ redis: services.redis.url, prefix, ...options } as never)).toThrow(
+        expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }),
+      );
     for (const auth of [
       undefined,
       {},
@@ -312,22 +349,14 @@ describe('dashboard HTTP API', () => {
       { readOnly: false },
       { token: TOKEN, readOnly: true },
     ]) {
-      expect(() => createDashboard({ redis: services.redis.url, prefix, auth: auth as never })).toThrow(
-        expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }),
-      );
+      refuses({ auth });
     }
-    expect(() =>
-      createDashboard({ redis: services.redis.url, prefix, auth: { readOnly: true }, basePath: 'x' }),
-    ).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    refuses({ auth: { readOnly: true }, basePath: 'x' });
     for (const allowedHosts of ['localhost', [], [''], ['example.com:80'], ['http://example.com'], [1]]) {
-      expect(() =>
-        createDashboard({
-          redis: services.redis.url,
-          prefix,
-          auth: { readOnly: true },
-          allowedHosts: allowedHosts as never,
-        }),
-      ).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+      refuses({ auth: { readOnly: true }, allowedHosts });
+    }
+    for (const sessionTtlMs of [0, 999, 1.5, 31 * 24 * 3_600_000, '1000']) {
+      refuses({ auth: { token: TOKEN }, sessionTtlMs });
     }
   });
 });
