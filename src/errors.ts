@@ -21,14 +21,13 @@ export type HotconfErrorCode =
   | 'E_LAYOUT'
   /** The Redis server is older than 6.2 (hotconf's scripts need ZMSCORE). */
   | 'E_REDIS_VERSION'
-  // The dashboard's: no or a wrong token, a mutation on a read-only dashboard, a feature this version lacks.
+  // The dashboard's: no or a wrong token, a mutation on a read-only dashboard, a page it does not have.
   | 'E_UNAUTHORIZED'
   /** The dashboard was asked under a Host name not in its allowedHosts (DNS rebinding). */
   | 'E_HOST_NOT_ALLOWED'
   | 'E_READ_ONLY'
   /** The dashboard refused a login: too many failed ones from that address lately. */
   | 'E_RATE_LIMITED'
-  | 'E_NOT_AVAILABLE'
   | 'E_NOT_FOUND'
   | 'E_UNKNOWN_REVISION'
   | 'E_REVISION_TRIMMED'

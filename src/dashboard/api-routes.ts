@@ -1,15 +1,5 @@
-import { HotconfError, invalidArgument } from '../errors.js';
+import { invalidArgument } from '../errors.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import type { ScheduledChange } from '../scheduler/types.js';
-
-/** Release control (history, rollback, diff, recurring) as far as this scheduler has it. */
-interface ReleaseControl {
-  history?(query: { key?: string; id?: string; limit?: number }): Promise<unknown[]>;
-  diff?(fromRevision: number, toRevision?: number): Promise<unknown[]>;
-  rollback?(target: { toRevision: number }, options?: Record<string, unknown>): Promise<ScheduledChange>;
-  recurring?(): Promise<unknown[]>;
-  cancelRecurring?(id: string): Promise<boolean>;
-}
 
 export interface RouteContext {
   query: URLSearchParams;
@@ -26,19 +16,9 @@ export interface ApiRoute {
   handle(context: RouteContext): Promise<unknown>;
 }
 
-/**
- * Which release-control pages can work: the scheduler has the methods behind them, and history is on
- * (historyLimit 0 refuses them all with E_HISTORY_OFF).
- */
-export function releaseFeatures(
-  scheduler: Scheduler,
-  historyOn: boolean,
-): Record<'history' | 'recurring', boolean> {
-  const release = scheduler as unknown as ReleaseControl;
-  return {
-    history: historyOn && typeof release.history === 'function',
-    recurring: historyOn && typeof release.recurring === 'function',
-  };
+/** Which release-control pages work: all with history on, none with historyLimit 0 (E_HISTORY_OFF). */
+export function releaseFeatures(historyOn: boolean): Record<'history' | 'recurring', boolean> {
+  return { history: historyOn, recurring: historyOn };
 }
 
 /**
@@ -46,15 +26,6 @@ export function releaseFeatures(
  * the query or body as they are, so that the scheduler's own validation (and its error codes) applies.
  */
 export function apiRoutes(scheduler: Scheduler, historyOn: boolean): ApiRoute[] {
-  const release = scheduler as unknown as ReleaseControl;
-  const recordsHistory = releaseFeatures(scheduler, historyOn).history;
-  const needs = <K extends keyof ReleaseControl>(name: K): NonNullable<ReleaseControl[K]> => {
-    const method = release[name];
-    if (typeof method !== 'function') {
-      throw new HotconfError('E_NOT_AVAILABLE', `${name}() is not available in this hotconf version`);
-    }
-    return (method as (...args: never[]) => unknown).bind(scheduler) as NonNullable<ReleaseControl[K]>;
-  };
   return [
     {
       method: 'GET',
@@ -77,7 +48,7 @@ export function apiRoutes(scheduler: Scheduler, historyOn: boolean): ApiRoute[] 
       handle: ({ body }) =>
         scheduler.schedule(
           { changes: body.changes as never },
-          { ...when(body), id: optional(body.id), ...byDashboard(recordsHistory, body) },
+          { ...when(body), id: optional(body.id), ...byDashboard(historyOn, body) },
         ),
     },
     { method: 'GET', pattern: /^config$/, handle: () => scheduler.current() },
@@ -92,7 +63,7 @@ export function apiRoutes(scheduler: Scheduler, historyOn: boolean): ApiRoute[] 
       method: 'GET',
       pattern: /^history$/,
       handle: ({ query }) =>
-        needs('history')({
+        scheduler.history({
           ...(query.get('key') ? { key: query.get('key')! } : {}),
           ...(query.get('id') ? { id: query.get('id')! } : {}),
           limit: integerParam(query, 'limit') ?? 100,
@@ -102,19 +73,19 @@ export function apiRoutes(scheduler: Scheduler, historyOn: boolean): ApiRoute[] 
       method: 'GET',
       pattern: /^diff$/,
       handle: ({ query }) =>
-        needs('diff')(integerParam(query, 'from') ?? 0, integerParam(query, 'to') ?? undefined),
+        scheduler.diff(integerParam(query, 'from') ?? 0, integerParam(query, 'to') ?? undefined),
     },
     {
       method: 'POST',
       pattern: /^rollback$/,
       handle: ({ body }) =>
-        needs('rollback')({ toRevision: body.toRevision as number }, byDashboard(recordsHistory, body)),
+        scheduler.rollback({ toRevision: body.toRevision as number }, byDashboard(historyOn, body)),
     },
-    { method: 'GET', pattern: /^recurring$/, handle: () => needs('recurring')() },
+    { method: 'GET', pattern: /^recurring$/, handle: () => scheduler.recurring() },
     {
       method: 'POST',
       pattern: /^recurring\/cancel$/,
-      handle: async ({ body }) => ({ cancelled: await needs('cancelRecurring')(body.id as string) }),
+      handle: async ({ body }) => ({ cancelled: await scheduler.cancelRecurring(body.id as string) }),
     },
   ];
 }

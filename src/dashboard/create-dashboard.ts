@@ -77,7 +77,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
       return sendJson(res, 200, {
         readOnly: auth.readOnly,
         authenticated: auth.canRead(req),
-        features: releaseFeatures(scheduler, historyOn),
+        features: releaseFeatures(historyOn),
       });
     }
     if (path === 'login' && req.method === 'POST') {

@@ -49,7 +49,6 @@ const STATUS_BY_CODE: Record<string, number> = {
   E_RATE_LIMITED: 429,
   E_NOT_FOUND: 404,
   E_NOT_PENDING: 409,
-  E_NOT_AVAILABLE: 501,
   E_REDIS: 503,
   E_TIMEOUT: 503,
   E_CLOSED: 503,

@@ -28,7 +28,7 @@ export const historyPage: Page = {
       show(
         root,
         h('h1', {}, 'History'),
-        h('p', { class: 'muted' }, 'History is not available in this hotconf version.'),
+        h('p', { class: 'muted' }, 'History is off: the schedulers run with historyLimit 0.'),
       );
       return async () => {};
     }

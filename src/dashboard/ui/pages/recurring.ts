@@ -22,7 +22,11 @@ export const recurringPage: Page = {
       show(
         root,
         h('h1', {}, 'Recurring changes'),
-        h('p', { class: 'muted' }, 'Recurring changes are not available in this hotconf version.'),
+        h(
+          'p',
+          { class: 'muted' },
+          'Recurring changes need history, which is off: the schedulers run with historyLimit 0.',
+        ),
       );
       return async () => {};
     }
