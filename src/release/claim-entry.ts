@@ -1,9 +1,8 @@
 import { decodeChangeSetAt } from '../config/change-set-codec.js';
 import { toConfigChange, type ConfigChange } from '../config/changes.js';
 import { isNewerVersion, parseStoredVersion, type Version } from '../config/version.js';
-import { parseStoredItem } from '../queue/stored-item.js';
 import type { HistoryEntry } from './history-entry.js';
-import { decodeReleaseMeta, releaseMetaEnd } from './release-meta.js';
+import { readReleaseMetaAt, type ReleaseMeta } from './release-meta.js';
 
 /** A claim entry's fields (lua/includes/history.lua writeClaimHistory). */
 export interface ClaimEntryFields {
@@ -31,18 +30,7 @@ interface KeyState {
  * Records come oldest first; a record's cursor is "<entry id>:<index>".
  */
 export function replayClaimEntry(entryId: string, fields: ClaimEntryFields): HistoryEntry[] {
-  const ids = fields.ids.split(',');
-  const items = splitStoredItems(fields.items).map((stored, index) => {
-    const { runAt, payload } = parseStoredItem(stored);
-    const bytes = Buffer.from(payload);
-    const { seq, changes } = decodeChangeSetAt(bytes, 0);
-    return {
-      id: ids[index]!,
-      version: { effectiveAt: runAt, seq },
-      changes,
-      meta: decodeReleaseMeta(payload),
-    };
-  });
+  const items = readChangeSets(fields);
   const state = keyStatesBefore(items, fields);
   const inVersionOrder = [...items].sort((a, b) => (isNewerVersion(a.version, b.version) ? 1 : -1));
 
@@ -114,21 +102,28 @@ function keyStatesBefore(
   return state;
 }
 
-/** The stored change sets "<runAt>|<seq>;<changes>[release facts]" written one after the other. */
-function splitStoredItems(text: string): string[] {
-  const bytes = Buffer.from(text);
-  const items: string[] = [];
+/**
+ * The claimed change sets with their ids: the stored values "<runAt>|<seq>;<changes>[release facts]"
+ * written one after the other, read in one pass.
+ */
+function readChangeSets(fields: ClaimEntryFields) {
+  const ids = fields.ids.split(',');
+  const bytes = Buffer.from(fields.items);
+  const changeSets = [];
   let position = 0;
   while (position < bytes.length) {
-    const start = position;
-    position = decodeChangeSetAt(bytes, bytes.indexOf(0x7c /* | */, position) + 1).end;
-    // Release facts start with a field, "<bytes>;"; the next item with its run time, "<runAt>|".
+    const bar = bytes.indexOf(0x7c /* | */, position);
+    const effectiveAt = Number(bytes.toString('latin1', position, bar));
+    const { seq, changes, end } = decodeChangeSetAt(bytes, bar + 1);
+    position = end;
+    // Release facts start with a field, "<bytes>;"; the next change set with its run time, "<runAt>|".
     let digitsEnd = position;
     while (digitsEnd < bytes.length && bytes[digitsEnd]! >= 0x30 && bytes[digitsEnd]! <= 0x39) digitsEnd++;
-    if (bytes[digitsEnd] === 0x3b /* ; */) position = releaseMetaEnd(bytes, position);
-    items.push(bytes.toString('utf8', start, position));
+    let meta: ReleaseMeta | undefined;
+    if (bytes[digitsEnd] === 0x3b /* ; */) ({ meta, end: position } = readReleaseMetaAt(bytes, position));
+    changeSets.push({ id: ids[changeSets.length]!, version: { effectiveAt, seq }, changes, meta });
   }
-  return items;
+  return changeSets;
 }
 
 function sameVersion(a: Version, b: Version): boolean {

@@ -25,11 +25,20 @@ export function readFields(
   position: number,
   names: readonly string[],
 ): Record<string, string> {
+  return readFieldsAt(bytes, position, names).record;
+}
+
+/** readFields, and where what follows the fields starts. */
+export function readFieldsAt(
+  bytes: Buffer,
+  position: number,
+  names: readonly string[],
+): { record: Record<string, string>; end: number } {
   const record: Record<string, string> = {};
   for (const name of names) {
     const { text, end } = readField(bytes, position);
     if (text !== '') record[name] = text;
     position = end;
   }
-  return record;
+  return { record, end: position };
 }

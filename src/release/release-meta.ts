@@ -1,4 +1,4 @@
-import { readField, readFields, writeFields } from './fields.js';
+import { readFieldsAt, writeFields } from './fields.js';
 
 /**
  * Release facts a change set carries to the scripts that record and apply it, appended to its encoded
@@ -63,16 +63,15 @@ export function decodeReleaseMeta(payload: string): ReleaseMeta | undefined {
   const match = payload.endsWith(MARKER) ? TRAILER_END.exec(payload) : null;
   if (!match) return undefined;
   const bytes = Buffer.from(payload);
-  const start = bytes.length - Buffer.byteLength(match[0]) - Number(match[1]);
-  const { historyLimit, untilAt, forMs, baseRevision, ...text } = readFields(bytes, start, FIELDS);
+  return readReleaseMetaAt(bytes, bytes.length - Buffer.byteLength(match[0]) - Number(match[1])).meta;
+}
+
+/** The release facts that start at `position` of `bytes`, and where they end (just past "~R"). */
+export function readReleaseMetaAt(bytes: Buffer, position: number): { meta: ReleaseMeta; end: number } {
+  const { record, end } = readFieldsAt(bytes, position, FIELDS);
+  const { historyLimit, untilAt, forMs, baseRevision, ...text } = record;
   const numbers = { historyLimit, untilAt, forMs, baseRevision };
   const meta: Record<string, string | number> = { ...text };
   for (const [name, value] of Object.entries(numbers)) if (value !== undefined) meta[name] = Number(value);
-  return meta as unknown as ReleaseMeta;
-}
-
-/** Where release facts that start at `position` of `bytes` end: just past their "~R". */
-export function releaseMetaEnd(bytes: Buffer, position: number): number {
-  for (let i = 0; i < FIELDS.length; i++) position = readField(bytes, position).end;
-  return position + ';0000~R'.length;
+  return { meta: meta as unknown as ReleaseMeta, end: end + ';0000~R'.length };
 }
