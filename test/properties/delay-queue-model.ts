@@ -5,11 +5,12 @@ import { expect } from 'vitest';
 import {
   arbitraries,
   byId,
+  expiredLeases,
   held,
-  HOUR_MS,
   leaseRefs,
-  LONG_LEASE_MS,
   pick,
+  runLeaseAction,
+  type LeaseAction,
   recordToken,
   remember,
   SHORT_LEASE_WAIT_MS,
@@ -186,8 +187,6 @@ class Claim implements Cmd {
   toString = (): string => `claim(${this.max}${this.shortLease ? ', 1 ms lease' : ''})`;
 }
 
-type LeaseAction = 'ack' | 'extend' | 'requeue' | 'requeueLater';
-
 class OnLeases implements Cmd {
   constructor(
     readonly action: LeaseAction,
@@ -197,13 +196,7 @@ class OnLeases implements Cmd {
   async run(model: QueueModel, real: RealQueues): Promise<void> {
     const refs = leaseRefs(model, this.picks);
     const matching = held(model, refs);
-    const result =
-      this.action === 'ack'
-        ? await real.queue.ack(refs)
-        : this.action === 'extend'
-          ? await real.queue.extend(refs, LONG_LEASE_MS)
-          : await real.queue.requeue(refs, { delayMs: this.action === 'requeue' ? 0 : HOUR_MS });
-    expect(result).toBe(matching.length);
+    expect(await runLeaseAction(real.queue, this.action, refs)).toBe(matching.length);
     for (const id of matching) {
       const item = model.items.get(id)!;
       if (this.action === 'ack') finish(model, id);
@@ -219,9 +212,7 @@ class OnLeases implements Cmd {
 class Reap implements Cmd {
   check = (): boolean => true;
   async run(model: QueueModel, real: RealQueues): Promise<void> {
-    const expired = [...model.items.values()].filter(
-      (item) => item.state.kind === 'leased' && item.state.expired,
-    );
+    const expired = expiredLeases(model);
     expect(await real.queue.reap()).toBe(expired.length);
     for (const item of expired) giveBack(item, 'due');
     await checkInvariants(model, real);
@@ -300,7 +291,7 @@ export const queueCommands = [
     .map(([id, at, payload]) => new Schedule(id, at, payload)),
   fc.tuple(fc.integer({ min: 1, max: 4 }), fc.boolean()).map(([max, short]) => new Claim(max, short)),
   fc
-    .tuple(fc.constantFrom<LeaseAction>('ack', 'extend', 'requeue', 'requeueLater'), arbitraries.picks)
+    .tuple(arbitraries.leaseAction, arbitraries.picks)
     .map(([action, chosen]) => new OnLeases(action, chosen)),
   fc.constant(new Reap()),
   arbitraries.index.map((i) => new Cancel(i)),

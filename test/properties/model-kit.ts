@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { LeaseRef } from 'hotconf';
+import type { DelayQueue, LeaseRef } from 'hotconf';
 
 /**
  * What the delay-queue and scheduler models share: how time is modelled, how commands pick their
@@ -17,7 +17,7 @@ export const SHORT_LEASE_WAIT_MS = 5;
 
 /** The part of a model the lease helpers read. */
 export interface LeaseModel {
-  items: Map<string, { state: { kind: string; token?: string } }>;
+  items: Map<string, { state: { kind: string; token?: string; expired?: boolean } }>;
   /** Every token any claim handed out, per id: old ones must be refused (fencing). */
   tokens: Map<string, string[]>;
   /** Ids seen so far, in order: commands pick their targets from here by index. */
@@ -66,6 +66,22 @@ export function held(model: LeaseModel, refs: readonly LeaseRef[]): string[] {
   return [...new Set(ids)];
 }
 
+/** The items whose lease ran out (taken with a 1 ms lease, not extended since): reap() takes them. */
+export function expiredLeases<Item extends { state: { kind: string; expired?: boolean } }>(model: {
+  items: Map<string, Item>;
+}): Item[] {
+  return [...model.items.values()].filter((item) => item.state.kind === 'leased' && item.state.expired);
+}
+
+export type LeaseAction = 'ack' | 'extend' | 'requeue' | 'requeueLater';
+
+/** One lease call on the real queue (requeueLater: an hour ahead); resolves with the leases it matched. */
+export function runLeaseAction(queue: DelayQueue, action: LeaseAction, refs: LeaseRef[]): Promise<number> {
+  if (action === 'ack') return queue.ack(refs);
+  if (action === 'extend') return queue.extend(refs, LONG_LEASE_MS);
+  return queue.requeue(refs, { delayMs: action === 'requeue' ? 0 : HOUR_MS });
+}
+
 export type When = 'past' | 'future';
 
 /** The past means "now" to the queue; the future is never reached within a run. */
@@ -81,6 +97,7 @@ export const arbitraries = {
   /** A caller-given id from a small set, so ids repeat; undefined for a generated one. */
   id: fc.option(fc.constantFrom('a', 'b', 'c', 'd'), { nil: undefined, freq: 3 }),
   index: fc.nat({ max: 20 }),
+  leaseAction: fc.constantFrom<LeaseAction>('ack', 'extend', 'requeue', 'requeueLater'),
   picks: fc.array(
     fc.tuple(fc.nat({ max: 20 }), fc.constantFrom<TokenChoice>('current', 'current', 'stale', 'bogus')),
     {
